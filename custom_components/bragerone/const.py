@@ -1,0 +1,19 @@
+"""Constants of the BragerOne integration."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "bragerone"
+LOGGER: Final = logging.getLogger(__package__)
+
+CONF_SERVER: Final = "server"
+CONF_API_URL: Final = "api_url"
+CONF_WEB_URL: Final = "web_url"
+CONF_OBJECT_ID: Final = "object_id"
+
+SERVER_BRAGERONE: Final = "bragerone"
+SERVER_TISCONNECT: Final = "tisconnect"
+SERVER_CUSTOM: Final = "custom"
+"""A custom pair of API and web-app URLs (advanced mode; how the simulator is reached)."""

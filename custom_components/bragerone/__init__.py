@@ -1,54 +1,33 @@
-"""The BragerOne integration: Brager boiler controllers in the BragerOne cloud."""
+"""The BragerOne integration: Brager boiler controllers in the BragerOne cloud.
+
+The package's `api` subpackage is the BragerOne client, which never imports Home
+Assistant and runs on its own (``python -m custom_components.bragerone.api``). Python
+imports this file before any subpackage, so it must not import Home Assistant either:
+the integration's entry points live in `integration` and are looked up lazily here
+(PEP 562) when Home Assistant's loader asks for them.
+"""
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from typing import Any
 
-from .api import AuthenticationError, BragerOneClient, BragerOneError, Server
-from .api.const import SERVERS
-from .const import CONF_API_URL, CONF_SERVER, CONF_WEB_URL, DOMAIN, SERVER_CUSTOM
-
-CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-
-type BragerOneConfigEntry = ConfigEntry[BragerOneClient]
+_ENTRY_POINTS = frozenset(
+    {
+        "CONFIG_SCHEMA",
+        "async_setup",
+        "async_setup_entry",
+        "async_unload_entry",
+        "async_migrate_entry",
+        "async_remove_config_entry_device",
+    }
+)
 
 
-def server_from_data(data: dict[str, str]) -> Server:
-    """Return the cloud an entry (or a config-flow form) points at."""
-    if data[CONF_SERVER] == SERVER_CUSTOM:
-        return Server.custom(data[CONF_API_URL], data[CONF_WEB_URL])
-    return SERVERS[data[CONF_SERVER]]
+def __getattr__(name: str) -> Any:
+    """Return an entry point of the integration, importing Home Assistant on first use."""
+    if name in _ENTRY_POINTS:
+        from . import integration  # noqa: PLC0415 - deliberately lazy, see above
 
-
-async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) -> bool:
-    """Log in to the cloud; a refused login starts reauth, a failed one retries later."""
-    client = BragerOneClient(
-        entry.data[CONF_EMAIL],
-        entry.data[CONF_PASSWORD],
-        server=server_from_data(dict(entry.data)),
-        session=async_get_clientsession(hass),
-    )
-    try:
-        await client.login()
-    except AuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="auth_failed"
-        ) from err
-    except BragerOneError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    entry.runtime_data = client
-    return True
-
-
-async def async_unload_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) -> bool:
-    """Unload an entry (no platforms yet)."""
-    return True
+        return getattr(integration, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

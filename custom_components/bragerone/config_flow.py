@@ -18,7 +18,6 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from . import server_from_data
 from .api import AuthenticationError, BragerObject, BragerOneClient, BragerOneError
 from .const import (
     CONF_API_URL,
@@ -31,6 +30,7 @@ from .const import (
     SERVER_CUSTOM,
     SERVER_TISCONNECT,
 )
+from .integration import server_from_data
 
 
 def _user_schema(advanced: bool, defaults: dict[str, Any]) -> vol.Schema:  # noqa: FBT001

@@ -1,0 +1,190 @@
+"""The command-line tool, run as ``python -m custom_components.bragerone.api``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+import json
+import os
+from pathlib import Path
+import sys
+
+from simulator import Simulator
+
+from .conftest import BOILER, MIXER, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Result:
+    """What a CLI run left behind."""
+
+    code: int
+    out: str
+    err: str
+
+
+async def run_cli(
+    *args: str,
+    sim: Simulator | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """Run the CLI in a subprocess (the simulator keeps serving in this loop)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BRAGERONE_")}
+    if sim is not None:
+        environ |= {"BRAGERONE_EMAIL": sim.email, "BRAGERONE_PASSWORD": sim.password}
+        args = ("--api-url", sim.api_url, "--web-url", sim.web_url, *args)
+    environ |= env or {}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "custom_components.bragerone.api",
+        *args,
+        cwd=ROOT,
+        env=environ,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(30):
+        out, err = await process.communicate()
+    assert process.returncode is not None
+    return Result(process.returncode, out.decode(), err.decode())
+
+
+async def test_prime_prints_the_module_registers(sim: Simulator) -> None:
+    result = await run_cli("prime", "--module", MIXER, sim=sim)
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == sim.registers(MIXER)
+
+
+async def test_modules_lists_the_only_object(sim: Simulator) -> None:
+    result = await run_cli("modules", sim=sim)
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert [row["devid"] for row in rows] == [BOILER, MIXER]
+    assert rows[0] == {
+        "devid": BOILER,
+        "name": "Kocioł",
+        "title": "HT DasPell GL 37kW",
+        "version": "2.08",
+        "online": True,
+    }
+    assert sim.password not in result.out + result.err
+
+
+async def test_modules_with_explicit_object(sim: Simulator) -> None:
+    await sim.set_module_online(MIXER, online=False)
+    result = await run_cli("modules", "--object", str(sim.object_id), sim=sim)
+    assert result.code == 0, result.err
+    assert [row["online"] for row in json.loads(result.out)] == [True, False]
+
+
+async def test_prime_prints_the_registers(sim: Simulator) -> None:
+    result = await run_cli("prime", "--module", BOILER, sim=sim)
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == sim.registers(BOILER)
+
+
+async def test_watch_prints_one_line_per_change(sim: Simulator) -> None:
+    watch = asyncio.create_task(
+        run_cli("watch", "--module", BOILER, "--seconds", "2", sim=sim)
+    )
+    await wait_for(
+        lambda: any(BOILER in s.listening for s in sim.sessions().values()), timeout=15
+    )
+    await asyncio.sleep(0.2)  # let the CLI finish its prime before the change
+    await sim.set_many(BOILER, {"P4.v1": 59.0, "P4.v2": 47.5})
+    result = await watch
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"{BOILER} P4.v1 = 59.0",
+        f"{BOILER} P4.v2 = 47.5",
+    ]
+
+
+async def test_set_writes_a_register(sim: Simulator) -> None:
+    target = sim.get(BOILER, "P6.n0")
+    result = await run_cli(
+        "set", "--module", BOILER, "--address", "P6.v0", "--value", str(target), sim=sim
+    )
+    assert result.code == 0, result.err
+    await wait_for(lambda: sim.get(BOILER, "P6.v0") == target)
+
+
+async def test_set_out_of_range_is_refused_with_exit_2(sim: Simulator) -> None:
+    high = sim.get(BOILER, "P6.x0")
+    result = await run_cli(
+        "set",
+        "--module",
+        BOILER,
+        "--address",
+        "P6.v0",
+        "--value",
+        str(high + 5),
+        sim=sim,
+    )
+    assert result.code == 2
+    assert "E_VALUE_OUT_OF_RANGE" in result.err
+
+
+async def test_set_with_a_bad_address_is_exit_2(sim: Simulator) -> None:
+    result = await run_cli(
+        "set", "--module", BOILER, "--address", "six", "--value", "1", sim=sim
+    )
+    assert result.code == 2
+    assert sim.stats.writes == 0
+
+
+async def test_command_sends_a_raw_command(sim: Simulator) -> None:
+    await sim.set(BOILER, "P4.v8", 5)
+    result = await run_cli(
+        "command",
+        "--module",
+        BOILER,
+        "--name",
+        "BOILER_FUEL_RESET_HT",
+        "--value",
+        "1",
+        sim=sim,
+    )
+    assert result.code == 0, result.err
+    await wait_for(lambda: sim.get(BOILER, "P4.v8") == 100)
+    assert sim.stats.commands[-1]["value"] == 1
+
+
+async def test_wrong_password_exits_3(sim: Simulator) -> None:
+    result = await run_cli(
+        "modules", sim=sim, env={"BRAGERONE_PASSWORD": "nope-secret"}
+    )
+    assert result.code == 3
+    assert "nope-secret" not in result.out + result.err
+
+
+async def test_unreachable_server_exits_4() -> None:
+    async with Simulator(tick_interval=None) as gone:
+        api, web = gone.api_url, gone.web_url
+    env = {"BRAGERONE_EMAIL": "a@b.c", "BRAGERONE_PASSWORD": "x"}
+    result = await run_cli("--api-url", api, "--web-url", web, "modules", env=env)
+    assert result.code == 4
+
+
+async def test_server_error_page_exits_4(sim: Simulator) -> None:
+    sim.faults.fail("modules", 503, html=True)
+    result = await run_cli("modules", "--object", str(sim.object_id), sim=sim)
+    assert result.code == 4
+    assert "<html" not in result.err
+
+
+async def test_bad_arguments_exit_2(sim: Simulator) -> None:
+    missing_env = await run_cli(
+        "--api-url", sim.api_url, "--web-url", sim.web_url, "modules"
+    )
+    assert missing_env.code == 2
+    assert "BRAGERONE_EMAIL" in missing_env.err
+    half_server = await run_cli("--api-url", sim.api_url, "modules")
+    assert half_server.code == 2
+    no_command = await run_cli(sim=sim)
+    assert no_command.code == 2
+    unknown_server = await run_cli("--server", "elsewhere", "modules")
+    assert unknown_server.code == 2

@@ -68,3 +68,30 @@ __all__ = [
     "transform_from_source",
     "transform_from_value",
 ]
+
+# Discovery, menu and i18n (PROTOCOL.md §4.1-§4.4, §4.8, §4.10).
+from .discovery import (
+    AssetFetcher,
+    AssetFetchError,
+    DiscoveryError,
+    WebAppAssets,
+    discover,
+    read_index,
+)
+from .i18n import I18n, I18nError
+from .menu import MenuError, MenuParameter, parse_menu, visible_parameters
+
+__all__ += [
+    "AssetFetchError",
+    "AssetFetcher",
+    "DiscoveryError",
+    "I18n",
+    "I18nError",
+    "MenuError",
+    "MenuParameter",
+    "WebAppAssets",
+    "discover",
+    "parse_menu",
+    "read_index",
+    "visible_parameters",
+]

@@ -267,3 +267,22 @@ def test_descriptive_properties() -> None:
     assert "units.202.0" in unit_66.describe()
     assert Transform(kind=KIND_ARITHMETIC).is_identity
     assert not unit_11.is_identity
+
+
+@pytest.mark.parametrize(
+    ("code", "raw", "shown"),
+    [
+        ("$=>$*0.1", 215, 21.5),
+        ("a$b=>(a$b-0x7f)*0.5", 122, -2.5),
+        ("function($){return +($*0x6)['toFixed'](0x0)}", 7, 42),
+        ("($_)=>$_/0xa", 300, 30),
+    ],
+)
+def test_dollar_identifiers_are_plain_parameters(
+    code: str, raw: int, shown: float
+) -> None:
+    """JavaScript identifiers may contain ``$`` (minifiers use it); PROTOCOL.md §4.9."""
+    transform = transform_from_source(code)
+    assert transform is not None, code
+    assert transform.apply(raw) == shown
+    assert transform.invert(shown) == raw

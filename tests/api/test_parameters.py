@@ -285,3 +285,27 @@ def test_map_spellings_are_normalised() -> None:
     )
     assert parameter_map_from_value("X", {"unrelated": 1}) is None
     assert parameter_map_from_value("X", "text") is None
+
+
+def test_readable_enum_leftovers_as_computed_status_keys() -> None:
+    """``{[ParameterStatus['INVISIBLE']]: …}`` with the enum imported (unresolved) or dotted (PROTOCOL.md §4.9)."""
+    chunk = r"""
+import{P as ParameterStatus,C as ClauseOperation}from'./index-I-d31RWq.js';
+export default {
+ PARAM_13:{name:'parameters.PARAM_13',value:[{group:'P6',number:0xd,use:'v'}],
+  status:{[ParameterStatus['INVISIBLE']]:[{group:'P6',number:0xd,use:'s',bit:0x0}]}},
+ STATUS_P5_19:{name:'parameters.STATUS_P5_19',unit:0x270a,
+  value:[{if:[{operation:ClauseOperation['equalTo'],expected:!0,value:[{group:'P5',number:0x13,use:'s',bit:0x1}]}],then:'ON'},{else:'OFF'}],
+  status:{[ParameterStatus.DEVICE_AVAILABLE]:[{if:[{operation:ClauseOperation['equalTo'],expected:!0,value:[{group:'P5',number:0x13,use:'s',bit:0x2}]}],then:!0},{else:!1}]}}};
+"""
+    maps = ParameterMapLookup(parse(INDEX), {"X": parse(chunk)})
+    param_13 = maps.lookup("PARAM_13")
+    assert param_13 is not None
+    assert param_13.hidden_reason({"P6.s13": 1}) == "invisible"
+    assert param_13.hidden_reason({"P6.s13": 64}) is None  # bit 0 clear
+    status_19 = maps.lookup("STATUS_P5_19")
+    assert status_19 is not None
+    assert status_19.hidden_reason({"P5.s19": 0b100}) is None
+    assert status_19.hidden_reason({"P5.s19": 0b010}) == "device_unavailable"
+    assert status_19.hidden_reason({}) is None  # unknown → visible
+    assert evaluate_rules(status_19.rules, {"P5.s19": 0b110}) == (True, "ON")

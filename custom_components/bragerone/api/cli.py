@@ -10,7 +10,8 @@ module in `EXTENSION_MODULES` so that `main` imports it.
 
 Exit codes: 0 success, 1 other failure (e.g. a server error not covered below), 2 bad
 arguments (also a server refusal of the arguments: 400/404/422), 3 authentication
-refused, 4 connection failure (network, time-outs, 408/429/5xx).
+refused, 4 connection failure (network, time-outs, 408/429/5xx), 5 the catalogue build
+failed (``describe``, ``dump-assets``; see `cli_assets`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ EXIT_CONNECTION: Final = 4
 ENV_EMAIL: Final = "BRAGERONE_EMAIL"
 ENV_PASSWORD: Final = "BRAGERONE_PASSWORD"  # noqa: S105 - the variable's name
 
-EXTENSION_MODULES: tuple[str, ...] = ()
+EXTENSION_MODULES: tuple[str, ...] = ("custom_components.bragerone.api.cli_assets",)
 """Modules (dotted names) imported by `main` so that they can `register_command`."""
 
 
@@ -103,16 +104,23 @@ def _object_choice(objects: list[BragerObject]) -> str:
 
 
 type CommandRunner = Callable[[CliContext], Awaitable[int]]
+type OfflineRunner = Callable[[argparse.Namespace, TextIO], Awaitable[int | None]]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Command:
-    """A subcommand: its name, help, argument setup and coroutine (returning an exit code)."""
+    """A subcommand: its name, help, argument setup and coroutine (returning an exit code).
+
+    `run_offline`, when set, is awaited first, before credentials are read or anything
+    is sent; it returns an exit code when it handled the command without the cloud,
+    or None to go on with `run` (logged in).
+    """
 
     name: str
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: CommandRunner
+    run_offline: OfflineRunner | None = None
 
 
 _COMMANDS: dict[str, Command] = {}
@@ -298,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m custom_components.bragerone.api",
         description=f"BragerOne client. Credentials from ${ENV_EMAIL} and ${ENV_PASSWORD}.",
+        epilog=(
+            "exit codes: 0 success, 1 other failure, 2 bad arguments, 3 authentication "
+            "refused, 4 connection failure, 5 catalogue build failed (describe, dump-assets)"
+        ),
     )
     parser.add_argument(
         "--server", choices=sorted(SERVERS), help="cloud (default bragerone)"
@@ -351,6 +363,10 @@ async def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the parsed command; return the exit code (errors go to stderr)."""
     command = _COMMANDS[args.command]
     try:
+        if command.run_offline is not None:
+            code = await command.run_offline(args, out)
+            if code is not None:
+                return code
         server = _server(args)
         email, password = _credentials()
         async with aiohttp.ClientSession() as session:

@@ -348,18 +348,25 @@ def _invert_op(name: str, operand: Number, value: float) -> float:
 # -- recognition ---------------------------------------------------------------------------
 
 
+def _is_js_identifier(text: str) -> bool:
+    """Return True for a plain JavaScript identifier (``x``, ``_0x1a``, ``$``, ``a$b``)."""
+    return (
+        bool(text) and not text[0].isdigit() and text.replace("$", "_").isidentifier()
+    )
+
+
 def transform_from_function(fn: ArrowFunction) -> Transform | None:
     """Recognise a unit transform function; return None when it is not of a supported shape.
 
     Args:
         fn:
             The `ArrowFunction` value of a units-table ``value``/``valuePrepare`` entry
-            (PROTOCOL.md §4.7). Its parameter must be a plain identifier.
+            (PROTOCOL.md §4.7). Its parameter must be a plain identifier (``$`` allowed).
 
     """
-    if len(fn.params) != 1 or not fn.params[0].strip("() ").isidentifier():
+    name = fn.params[0].strip("() ") if len(fn.params) == 1 else ""
+    if not _is_js_identifier(name):
         return None
-    name = fn.params[0].strip("() ")
     expression = _return_expression(fn.body)
     if expression is not None:
         recognised = _Recogniser(fn, name).chain(expression)

@@ -1,0 +1,535 @@
+"""Run Home Assistant with the BragerOne integration on the local simulator.
+
+``scripts/demo`` (the README's first command) calls this after ``scripts/setup``. It
+starts the simulator in this process, a real Home Assistant (the pinned version, from
+``.venv``) with a throwaway configuration directory listening only on 127.0.0.1,
+onboards a local user, adds the integration through Home Assistant's own config-flow
+REST API (advanced mode, custom URLs), and prints where to look. Ctrl+C stops everything
+it started.
+
+``--check`` does the same headless and bounded in time, and asserts what a user would
+see: both modules' devices and entities with values; a change made in the simulator
+reaching a Home Assistant state within 2 s; a ``number.set_value`` call reaching the
+simulator's register and being confirmed; a module taken offline making its entities
+unavailable, and back; no error or traceback from the integration in Home Assistant's
+log. It exits 0 when every check passes, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, field
+import json
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from simulator import Simulator  # noqa: E402
+
+DOMAIN = "bragerone"
+USER = "demo"
+PASSWORD = "demo-password"  # noqa: S105 - the throwaway demo installation's login
+CLIENT_ID = "http://127.0.0.1:{port}/"
+CONFIGURATION = """\
+homeassistant:
+  name: BragerOne demo
+  time_zone: Europe/Warsaw
+  latitude: 52.23
+  longitude: 21.01
+  elevation: 100
+  unit_system: metric
+  currency: PLN
+  country: PL
+  language: {language}
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+frontend:
+config:
+history:
+logbook:
+logger:
+  default: warning
+  logs:
+    custom_components.bragerone: debug
+"""
+
+
+class CheckFailedError(Exception):
+    """One of the ``--check`` assertions did not hold."""
+
+
+@dataclass
+class HomeAssistant:
+    """A Home Assistant process and a REST/websocket client for it."""
+
+    port: int
+    config_dir: Path
+    process: asyncio.subprocess.Process | None = None
+    token: str | None = None
+    session: aiohttp.ClientSession = field(default_factory=aiohttp.ClientSession)
+
+    @property
+    def url(self) -> str:
+        """Return the base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Start ``hass`` and wait until it answers (at most 120 s)."""
+        log = (self.config_dir / "hass.stdout").open("wb")
+        self.process = await asyncio.create_subprocess_exec(
+            str(ROOT / ".venv" / "bin" / "hass"),
+            "-c",
+            str(self.config_dir),
+            "--skip-pip",
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        async with asyncio.timeout(120):
+            while True:
+                if self.process.returncode is not None:
+                    msg = f"Home Assistant exited ({self.process.returncode}); see {self.config_dir}"
+                    raise CheckFailedError(msg)
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with self.session.get(f"{self.url}/manifest.json") as resp:
+                        if resp.status == 200:
+                            return
+                await asyncio.sleep(0.5)
+
+    async def stop(self) -> None:
+        """Stop ``hass`` (SIGTERM, then SIGKILL after 30 s) and close the client."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                async with asyncio.timeout(30):
+                    await self.process.wait()
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        await self.session.close()
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the REST API; return the decoded JSON (raise on an error status)."""
+        async with self.session.request(
+            method, f"{self.url}{path}", json=body, headers=self._headers()
+        ) as resp:
+            text = await resp.text()
+            if resp.status >= 400:
+                msg = f"{method} {path} -> {resp.status}: {text[:300]}"
+                raise CheckFailedError(msg)
+            return json.loads(text) if text else None
+
+    async def onboard(self) -> None:
+        """Create the local user and finish onboarding (ENVIRONMENT.md §3)."""
+        client_id = CLIENT_ID.format(port=self.port)
+        done = await self.request(
+            "POST",
+            "/api/onboarding/users",
+            {
+                "client_id": client_id,
+                "name": "Demo",
+                "username": USER,
+                "password": PASSWORD,
+                "language": "en",
+            },
+        )
+        form = {
+            "grant_type": "authorization_code",
+            "code": done["auth_code"],
+            "client_id": client_id,
+        }
+        async with self.session.post(f"{self.url}/auth/token", data=form) as resp:
+            self.token = (await resp.json())["access_token"]
+        for step in ("core_config", "analytics"):
+            await self.request("POST", f"/api/onboarding/{step}", {})
+        await self.request(
+            "POST",
+            "/api/onboarding/integration",
+            {"client_id": client_id, "redirect_uri": f"{client_id}?auth_callback=1"},
+        )
+
+    async def websocket(self, *messages: dict[str, Any]) -> list[Any]:
+        """Send websocket commands (after auth); return their results in order."""
+        results: list[Any] = []
+        async with self.session.ws_connect(f"{self.url}/api/websocket") as ws:
+            await ws.receive_json()
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            await ws.receive_json()
+            for number, message in enumerate(messages, start=1):
+                await ws.send_json({"id": number, **message})
+                while True:
+                    reply = await ws.receive_json()
+                    if reply.get("id") == number and reply.get("type") == "result":
+                        results.append(reply.get("result"))
+                        break
+        return results
+
+    async def state(self, entity_id: str) -> str | None:
+        """Return an entity's state string (None when it does not exist)."""
+        async with self.session.get(
+            f"{self.url}/api/states/{entity_id}", headers=self._headers()
+        ) as resp:
+            if resp.status == 404:
+                return None
+            return str((await resp.json())["state"])
+
+
+async def add_integration(ha: HomeAssistant, sim: Simulator) -> dict[str, Any]:
+    """Walk the config flow over REST with the simulator's login; return the entry."""
+    result = await ha.request(
+        "POST",
+        "/api/config/config_entries/flow",
+        {"handler": DOMAIN, "show_advanced_options": True},
+    )
+    answers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        "user": lambda _: {
+            "server": "custom",
+            "email": sim.email,
+            "password": sim.password,
+            "api_url": sim.api_url,
+            "web_url": sim.web_url,
+        },
+        "installation": lambda _: {"object_id": str(sim.object_id)},
+        "modules": lambda _: {"modules": list(sim.devids)},
+    }
+    async with asyncio.timeout(120):
+        while result["type"] in {"form", "progress", "progress_done", "menu"}:
+            flow = f"/api/config/config_entries/flow/{result['flow_id']}"
+            if result["type"] == "progress":
+                await asyncio.sleep(0.5)
+                result = await ha.request("GET", flow)
+                continue
+            if result["type"] == "form" and result.get("errors"):
+                msg = f"config flow step {result['step_id']}: {result['errors']}"
+                raise CheckFailedError(msg)
+            answer = answers.get(result.get("step_id", ""), lambda _: {})
+            result = await ha.request("POST", flow, answer(result))
+    if result["type"] != "create_entry":
+        msg = f"config flow ended in {result['type']}: {result.get('reason')}"
+        raise CheckFailedError(msg)
+    return dict(result["result"])
+
+
+async def wait_until(
+    what: str, condition: Callable[[], Any], limit: float, interval: float = 0.1
+) -> float:
+    """Poll an async condition over REST until it is truthy; return the seconds it took."""
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(limit):
+            while not await condition():  # noqa: ASYNC110 - polling another process
+                await asyncio.sleep(interval)
+    except TimeoutError:
+        msg = f"{what}: not within {limit:g} s"
+        raise CheckFailedError(msg) from None
+    return time.monotonic() - started
+
+
+@dataclass
+class Registry:
+    """Devices and entities of the integration, read over the websocket API."""
+
+    devices: dict[str, dict[str, Any]]  # devid -> device
+    entities: dict[str, dict[str, Any]]  # unique_id -> entity registry entry
+
+    @classmethod
+    async def read(cls, ha: HomeAssistant) -> Registry:
+        """Read both registries."""
+        devices, entities = await ha.websocket(
+            {"type": "config/device_registry/list"},
+            {"type": "config/entity_registry/list"},
+        )
+        ours = {
+            ident[1]: device
+            for device in devices
+            for ident in device["identifiers"]
+            if ident[0] == DOMAIN
+        }
+        return cls(
+            devices=ours,
+            entities={e["unique_id"]: e for e in entities if e["platform"] == DOMAIN},
+        )
+
+
+def truth_entry(
+    sim: Simulator, devid: str, platform: str, unit_code: int
+) -> dict[str, Any]:
+    """Return a visible ground-truth entry of that module, platform and unit code."""
+    for entry in sim.bundle.ground_truth["modules"][devid]["visible"]:
+        if entry["platform"] == platform and entry.get("unit_code") == unit_code:
+            return dict(entry)
+    msg = f"no {platform} with unit {unit_code} on {devid}"
+    raise CheckFailedError(msg)
+
+
+async def check(ha: HomeAssistant, sim: Simulator, entry: dict[str, Any]) -> None:
+    """Run the assertions of ``--check`` (see the module docstring)."""
+    print(f"entry {entry['title']!r} is {entry['state']}")
+    if entry["state"] != "loaded":
+        msg = f"the entry is {entry['state']}"
+        raise CheckFailedError(msg)
+    registry = await Registry.read(ha)
+    for devid in sim.devids:
+        if devid not in registry.devices:
+            msg = f"no device for module {devid}"
+            raise CheckFailedError(msg)
+        # Buttons have no state until pressed; every other enabled entity has a value.
+        ids = [
+            e["entity_id"]
+            for uid, e in registry.entities.items()
+            if uid.startswith(f"{devid}_")
+            and e.get("disabled_by") is None
+            and not e["entity_id"].startswith("button.")
+        ]
+
+        async def valued(ids: list[str] = ids) -> bool:
+            states = [await ha.state(entity_id) for entity_id in ids]
+            return bool(states) and all(
+                s not in {None, "unavailable", "unknown"} for s in states
+            )
+
+        await wait_until(f"entities of {devid} have values", valued, 30)
+        print(
+            f"module {devid}: device {registry.devices[devid]['name']!r}, {len(ids)} enabled entities with values"
+        )
+
+    boiler, mixer = sim.devids[0], sim.devids[1]
+    reading = truth_entry(sim, boiler, "sensor", 1)
+    entity_id = registry.entities[reading["unique_id"]]["entity_id"]
+    new = float(sim.get(boiler, reading["address"])) + 2.5
+    await sim.set(boiler, reading["address"], new)
+    took = await wait_until(
+        f"{entity_id} shows {new}", lambda: _state_is(ha, entity_id, new), 2.0, 0.02
+    )
+    print(
+        f"simulator change {reading['address']} = {new} reached {entity_id} in {took * 1000:.0f} ms"
+    )
+
+    setpoint = truth_entry(sim, boiler, "number", 1)
+    entity_id = registry.entities[setpoint["unique_id"]]["entity_id"]
+    target = (
+        setpoint["min"] if setpoint["value"] != setpoint["min"] else setpoint["max"]
+    )
+    await ha.request(
+        "POST",
+        "/api/services/number/set_value",
+        {"entity_id": entity_id, "value": target},
+    )
+    await wait_until(
+        f"simulator register {setpoint['address']} = {target}",
+        lambda: _async_true(
+            float(sim.get(boiler, setpoint["address"])) == float(target)
+        ),
+        10,
+    )
+    await wait_until(
+        f"{entity_id} confirmed at {target}",
+        lambda: _state_is(ha, entity_id, target),
+        10,
+    )
+    print(
+        f"number.set_value {entity_id} = {target} reached the simulator and was confirmed"
+    )
+
+    mixer_ids = [
+        e["entity_id"]
+        for uid, e in registry.entities.items()
+        if uid.startswith(f"{mixer}_P") and e.get("disabled_by") is None
+    ]
+    await sim.set_module_online(mixer, online=False)
+    await wait_until(
+        "mixer entities unavailable",
+        lambda: _all_states(ha, mixer_ids, {"unavailable"}),
+        90,
+        0.5,
+    )
+    await sim.set_module_online(mixer, online=True)
+    await wait_until(
+        "mixer entities back",
+        lambda: _none_states(ha, mixer_ids, {"unavailable"}),
+        90,
+        0.5,
+    )
+    print(
+        f"module {mixer} offline made its {len(mixer_ids)} entities unavailable, and they returned"
+    )
+
+    problems = integration_log_problems(ha.config_dir / "home-assistant.log")
+    if problems:
+        raise CheckFailedError(
+            "integration errors in the log:\n" + "\n".join(problems[:20])
+        )
+    print("Home Assistant's log has no error or traceback from the integration")
+
+
+async def _async_true(value: bool) -> bool:  # noqa: FBT001
+    return value
+
+
+async def _state_is(ha: HomeAssistant, entity_id: str, value: float) -> bool:
+    state = await ha.state(entity_id)
+    try:
+        return state is not None and float(state) == float(value)
+    except ValueError:
+        return False
+
+
+async def _all_states(ha: HomeAssistant, ids: list[str], wanted: set[str]) -> bool:
+    return all([await ha.state(i) in wanted for i in ids])
+
+
+async def _none_states(ha: HomeAssistant, ids: list[str], unwanted: set[str]) -> bool:
+    return all([await ha.state(i) not in unwanted for i in ids])
+
+
+def integration_log_problems(log: Path) -> list[str]:
+    """Return the log records at ERROR or above, and tracebacks, that concern the integration."""
+    problems: list[str] = []
+    record: list[str] = []
+    for line in [
+        *log.read_text(encoding="utf-8", errors="replace").splitlines(),
+        "0000-",
+    ]:
+        if line[:4].isdigit() and record:
+            text = "\n".join(record)
+            serious = (
+                " ERROR " in record[0]
+                or " CRITICAL " in record[0]
+                or "Traceback" in text
+            )
+            if serious and DOMAIN in text:
+                problems.append(text)
+            record = []
+        record.append(line)
+    return problems
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Start everything, add the integration, then check or serve until interrupted."""
+    if args.port == 0:
+        args.port = free_port()
+    config_dir = (
+        Path(args.config)
+        if args.config
+        else Path(tempfile.mkdtemp(prefix="bragerone-demo-"))
+    )
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "configuration.yaml").write_text(
+        CONFIGURATION.format(port=args.port, language=args.language), encoding="utf-8"
+    )
+    (config_dir / "custom_components").mkdir(exist_ok=True)
+    link = config_dir / "custom_components" / DOMAIN
+    if not link.exists():
+        link.symlink_to(ROOT / "custom_components" / DOMAIN)
+    tick = None if args.check else args.tick
+    async with Simulator(seed=args.seed, write_delay=0.3, tick_interval=tick) as sim:
+        ha = HomeAssistant(port=args.port, config_dir=config_dir)
+        try:
+            print(f"simulator: API {sim.api_url}, web app {sim.web_url}")
+            print(f"starting Home Assistant in {config_dir} ...", flush=True)
+            await ha.start()
+            await ha.onboard()
+            entry = await add_integration(ha, sim)
+            if args.check:
+                await check(ha, sim, entry)
+                print("all checks passed")
+                return 0
+            print(
+                SUMMARY.format(url=ha.url, user=USER, password=PASSWORD, sim=sim),
+                flush=True,
+            )
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+            print("stopping ...")
+        except CheckFailedError as err:
+            print(f"CHECK FAILED: {err}", file=sys.stderr)
+            return 1
+        else:
+            return 0
+        finally:
+            await ha.stop()
+            if args.check and not args.config and not args.keep:
+                shutil.rmtree(config_dir, ignore_errors=True)
+
+
+SUMMARY = """
+BragerOne demo is running.
+
+  Home Assistant:  {url}   (log in as {user} / {password})
+  Devices:         {url}/config/integrations/integration/bragerone
+  Simulator:       API {sim.api_url}, web app {sim.web_url}
+                   (BragerOne login {sim.email} / {sim.password})
+
+Look at the two devices (the boiler and the heating-circuit module), their sensors
+updating live, and change a setpoint: the simulator applies it and the state is confirmed.
+Press Ctrl+C to stop Home Assistant and the simulator.
+"""
+
+
+def main() -> int:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/demo", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="run the headless end-to-end check and exit",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8123,
+        help="Home Assistant port on 127.0.0.1 (default 8123; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--config", help="configuration directory to use (default: a new temporary one)"
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="with --check: keep the temporary configuration",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="simulator seed (another web-app deploy)"
+    )
+    parser.add_argument(
+        "--tick", type=float, default=2.0, help="seconds between simulator plant steps"
+    )
+    parser.add_argument(
+        "--language", default="en", choices=["en", "pl"], help="Home Assistant language"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Walk the config flow in the real Home Assistant frontend and save screenshots.
+
+``scripts/screenshots`` calls this after installing Debian's chromium and the pinned
+playwright (``requirements_browser.txt``). It starts the simulator and a real Home
+Assistant exactly as ``scripts/demo`` does, logs in through the login page, turns on
+advanced mode for the user (the custom server is an advanced option), adds BragerOne
+through the "Add integration" dialog, and saves a PNG of every step, the boiler's device
+page and a temperature's history to ``docs/screenshots/`` (the README shows them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+import sys
+import tempfile
+from typing import Any
+
+from playwright.async_api import Page, async_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demo import (
+    CONFIGURATION,
+    DOMAIN,
+    PASSWORD,
+    ROOT,
+    USER,
+    HomeAssistant,
+    Registry,
+    truth_entry,
+)
+
+from simulator import Simulator
+
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+async def shot(page: Page, name: str) -> None:
+    """Save a screenshot of the page (after the frontend settles)."""
+    await page.wait_for_timeout(1200)
+    path = OUT / f"{name}.png"
+    await page.screenshot(path=str(path))
+    print(f"saved {path.relative_to(ROOT)}")
+
+
+async def fill(page: Page, label: str, value: str) -> None:
+    """Fill the text field with this accessible name."""
+    await page.get_by_role("textbox", name=label).first.fill(value)
+
+
+async def walk(page: Page, ha: HomeAssistant, sim: Simulator) -> None:
+    """Log in, add the integration through the UI, and photograph what a user sees."""
+    await page.goto(ha.url)
+    await page.get_by_role("textbox", name="Username").fill(USER)
+    await page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.wait_for_url(lambda url: "/auth/" not in url, timeout=30_000)
+    await page.wait_for_load_state("networkidle")
+    await page.goto(f"{ha.url}/config/integrations/dashboard/add?domain={DOMAIN}")
+    await page.get_by_role("button", name="OK").click()
+    await page.get_by_text("Custom URLs").first.wait_for()
+    await shot(page, "1-login")
+    await page.get_by_text("Custom URLs").first.click()
+    await fill(page, "E-mail", sim.email)
+    await page.get_by_label("Password", exact=True).first.fill(sim.password)
+    await fill(page, "API URL (custom server only)", sim.api_url)
+    await fill(page, "Web app URL (custom server only)", sim.web_url)
+    await shot(page, "2-login-filled")
+    await page.get_by_role("button", name="Submit").click()
+    await page.get_by_text("Modules").first.wait_for(timeout=30_000)
+    await shot(page, "3-modules")
+    await page.get_by_role("button", name="Submit").click()
+    await page.get_by_text("Success").first.wait_for(timeout=60_000)
+    await shot(page, "4-success")
+    await page.keyboard.press("Escape")
+
+    registry = await Registry.read(ha)
+    boiler = registry.devices[sim.devids[0]]
+    await page.set_viewport_size({"width": 1280, "height": 1000})
+    await page.goto(f"{ha.url}/config/devices/device/{boiler['id']}")
+    await page.get_by_text(boiler["name"]).first.wait_for()
+    await shot(page, "5-boiler-device")
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    reading = truth_entry(sim, sim.devids[0], "sensor", 1)
+    entity_id = registry.entities[reading["unique_id"]]["entity_id"]
+    start = datetime.now(UTC) - timedelta(minutes=2)
+    for step in range(8):  # a little history to draw
+        await sim.set(sim.devids[0], reading["address"], 58 + step * 1.5)
+        await asyncio.sleep(2)
+    await asyncio.sleep(6)  # the recorder commits every few seconds
+    end = datetime.now(UTC) + timedelta(seconds=30)
+    await page.goto(
+        f"{ha.url}/history?entity_id={entity_id}"
+        f"&start_date={start:%Y-%m-%dT%H:%M:%S.000Z}&end_date={end:%Y-%m-%dT%H:%M:%S.000Z}"
+    )
+    await page.wait_for_load_state("networkidle")
+    await page.wait_for_timeout(4000)  # the chart draws after the data arrives
+    await shot(page, "6-history")
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Start the simulator and Home Assistant, then drive the browser."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    config_dir = Path(tempfile.mkdtemp(prefix="bragerone-shots-"))
+    (config_dir / "configuration.yaml").write_text(
+        CONFIGURATION.format(port=args.port, language="en"), encoding="utf-8"
+    )
+    (config_dir / "custom_components").mkdir()
+    (config_dir / "custom_components" / DOMAIN).symlink_to(
+        ROOT / "custom_components" / DOMAIN
+    )
+    async with Simulator(write_delay=0.3, tick_interval=2.0) as sim:
+        ha = HomeAssistant(port=args.port, config_dir=config_dir)
+        try:
+            await ha.start()
+            await ha.onboard()
+            await ha.websocket(
+                {
+                    "type": "frontend/set_user_data",
+                    "key": "core",
+                    "value": {"showAdvanced": True},
+                }
+            )
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+                page = await browser.new_page(viewport={"width": 1280, "height": 800})
+                try:
+                    await walk(page, ha, sim)
+                except Exception:
+                    await page.screenshot(path=str(OUT / "failure.png"))
+                    raise
+                finally:
+                    await browser.close()
+        finally:
+            await ha.stop()
+    return 0
+
+
+def main() -> int:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(prog="scripts/screenshots", description=__doc__)
+    parser.add_argument("--port", type=int, default=8126, help="Home Assistant port")
+    args: Any = parser.parse_args()
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 import pytest
 
@@ -47,3 +48,37 @@ def login_data(simulator: Simulator) -> dict[str, Any]:
         CONF_API_URL: simulator.api_url,
         CONF_WEB_URL: simulator.web_url,
     }
+
+
+# --- runtime fixtures (issue 5 runtime; helpers in tests/integration_fixtures.py) -----
+
+
+@pytest.fixture
+def fast_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shorten write pacing and the echo time-out (the simulator echoes after 0.05 s)."""
+    from custom_components.bragerone import coordinator  # noqa: PLC0415
+
+    monkeypatch.setattr(coordinator, "WRITE_PACING", 0.0)
+    monkeypatch.setattr(coordinator, "WRITE_CONFIRM_TIMEOUT", 2.0)
+
+
+@pytest.fixture
+async def runtime_entry(
+    hass: Any, simulator: Simulator, fast_writes: None
+) -> AsyncIterator[Any]:
+    """Add (not set up) a config entry for both simulated modules."""
+    from .integration_fixtures import catalogue_data, make_entry  # noqa: PLC0415
+
+    entry = make_entry(simulator, await catalogue_data(simulator))
+    entry.add_to_hass(hass)
+    yield entry
+    if entry.state is ConfigEntryState.LOADED:
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+async def init_integration(hass: Any, runtime_entry: Any) -> Any:
+    """Set up the entry against the simulator and return it (unloaded at teardown)."""
+    assert await hass.config_entries.async_setup(runtime_entry.entry_id)
+    await hass.async_block_till_done()
+    return runtime_entry

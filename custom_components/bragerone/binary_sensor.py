@@ -1,0 +1,114 @@
+"""Binary sensors of BragerOne: status bits, module connectivity and the cloud connection."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import (
+    BragerOneConfigEntry,
+    BragerOneCoordinator,
+    installation_identifier,
+)
+from .descriptors import binary_sensor_description
+from .entity import BragerOneEntity, BragerOneParameterEntity, platform_descriptors
+
+PARALLEL_UPDATES = 0
+
+MODULE_CONNECTIVITY = BinarySensorEntityDescription(
+    key="connectivity",
+    translation_key="module_connectivity",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+CLOUD_CONNECTION = BinarySensorEntityDescription(
+    key="cloud_connection",
+    translation_key="cloud_connection",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BragerOneConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add status binary sensors, one connectivity sensor per module and the cloud connection."""
+    coordinator = entry.runtime_data.coordinator
+    entities: list[BinarySensorEntity] = [
+        BragerOneBinarySensor(
+            coordinator=coordinator,
+            descriptor=descriptor,
+            description=binary_sensor_description(descriptor, coordinator.language),
+        )
+        for descriptor in platform_descriptors(coordinator, "binary_sensor")
+    ]
+    entities += [
+        BragerOneModuleConnectivity(coordinator, devid) for devid in coordinator.present_devids
+    ]
+    entities.append(BragerOneCloudConnection(coordinator, entry))
+    async_add_entities(entities)
+
+
+class BragerOneBinarySensor(BragerOneParameterEntity, BinarySensorEntity):
+    """A status bit or a two-state status."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the state of the bit."""
+        value = self.shown_value
+        return None if value is None else bool(value)
+
+
+class BragerOneModuleConnectivity(BragerOneEntity, BinarySensorEntity):
+    """Whether a module is connected to the cloud (``connectedAt``); known only while the session is up."""
+
+    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
+        """Attach the sensor to its module."""
+        super().__init__(
+            coordinator=coordinator,
+            devid=None,
+            description=MODULE_CONNECTIVITY,
+            unique_id=f"{devid}_connectivity",
+            device_identifier=devid,
+        )
+        self.module_devid = devid
+
+    @property
+    def is_on(self) -> bool:
+        """Return True unless the module is known to be offline."""
+        return self.coordinator.module_online(self.module_devid)
+
+
+class BragerOneCloudConnection(BragerOneEntity, BinarySensorEntity):
+    """Whether this entry's cloud session (socket bound and listening) is up."""
+
+    def __init__(
+        self, coordinator: BragerOneCoordinator, entry: BragerOneConfigEntry
+    ) -> None:
+        """Attach the sensor to the installation device."""
+        identifier = installation_identifier(entry.data)
+        super().__init__(
+            coordinator=coordinator,
+            devid=None,
+            description=CLOUD_CONNECTION,
+            unique_id=f"{identifier}_cloud_connection",
+            device_identifier=identifier,
+        )
+
+    @property
+    def available(self) -> bool:
+        """Return True: the connection state is always known."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """Return True while the session is up."""
+        return self.coordinator.session_up

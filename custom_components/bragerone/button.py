@@ -1,0 +1,58 @@
+"""Buttons of BragerOne: raw module commands such as "fuel loaded" (PROTOCOL.md §2.10 b)."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import ButtonEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.descriptor import command_for
+from .const import DOMAIN
+from .coordinator import BragerOneConfigEntry
+from .descriptors import button_description
+from .entity import BragerOneParameterEntity, platform_descriptors
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BragerOneConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one button per raw command the menu offers."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        BragerOneButton(
+            coordinator=coordinator,
+            descriptor=descriptor,
+            description=button_description(descriptor, coordinator.language),
+        )
+        for descriptor in platform_descriptors(coordinator, "button")
+    )
+
+
+class BragerOneButton(BragerOneParameterEntity, ButtonEntity):
+    """A raw module command."""
+
+    @property
+    def available(self) -> bool:
+        """Return True while the session is up and the module online (a command has no register)."""
+        return super(BragerOneParameterEntity, self).available
+
+    async def async_press(self) -> None:
+        """Send the command through the module's queue."""
+        registers = self.coordinator.rule_registers(self.descriptor.devid)
+        command = command_for(self.descriptor, registers)
+        if command is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_writable",
+                translation_placeholders={
+                    "entity": self.descriptor.label_for(self.coordinator.language)
+                },
+            )
+        await self.coordinator.async_send_command(
+            self.descriptor.devid, command.command, command.value
+        )

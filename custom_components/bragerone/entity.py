@@ -1,0 +1,170 @@
+"""Base entities of BragerOne: device info, unique ids, availability and register watching.
+
+Availability (DESIGN.md decision 9): an entity is available only while the cloud
+session is up, its module is not known to be offline, and (for parameter entities) its
+registers give a value. The coordinator logs the loss and return of the session and of
+each module once; entities only reflect them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api.descriptor import EntityDescriptor
+from .const import DOMAIN, LOGGER
+from .coordinator import BragerOneCoordinator, watched_keys
+
+_UNSET: Any = object()
+
+
+def expects_number(descriptor: EntityDescriptor) -> bool:
+    """Return True when Home Assistant reads the entity's state as a number.
+
+    Numbers always; sensors with a unit, device class or state class and no options
+    (the same descriptors `descriptors.sensor_description` gives a unit or classes).
+    """
+    if descriptor.platform == "number":
+        return True
+    return (
+        descriptor.platform == "sensor"
+        and not descriptor.options
+        and not descriptor.rules
+        and bool(
+            descriptor.unit
+            or descriptor.unit_text
+            or descriptor.device_class
+            or descriptor.state_class
+        )
+    )
+
+
+def is_finite_number(value: Any) -> bool:
+    """Return True for a value Home Assistant can show as a finite number (``"nan"`` cannot)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+class BragerOneEntity(CoordinatorEntity[BragerOneCoordinator]):
+    """An entity of one module (or of the installation when `devid` is None)."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        *,
+        coordinator: BragerOneCoordinator,
+        devid: str | None,
+        description: EntityDescription,
+        unique_id: str,
+        device_identifier: str,
+    ) -> None:
+        """Attach the entity to its device (pre-registered at setup)."""
+        super().__init__(coordinator)
+        self.devid = devid
+        self.entity_description = description
+        self._attr_unique_id = unique_id
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, device_identifier)})
+
+    @property
+    def available(self) -> bool:
+        """Return True while the session is up and the module is not offline."""
+        return self.coordinator.session_up and (
+            self.devid is None or self.coordinator.module_online(self.devid)
+        )
+
+
+class BragerOneParameterEntity(BragerOneEntity):
+    """An entity backed by a stored descriptor; it watches its own registers."""
+
+    def __init__(
+        self,
+        *,
+        coordinator: BragerOneCoordinator,
+        descriptor: EntityDescriptor,
+        description: EntityDescription,
+    ) -> None:
+        """Build the entity from its descriptor (unique id from hardware ids, DESIGN.md decision 6)."""
+        super().__init__(
+            coordinator=coordinator,
+            devid=descriptor.devid,
+            description=description,
+            unique_id=descriptor.unique_id,
+            device_identifier=descriptor.devid,
+        )
+        self.descriptor = descriptor
+        self._optimistic: Any = _UNSET
+        self._expects_number = expects_number(descriptor)
+        self._bad_value_logged = False
+
+    async def async_added_to_hass(self) -> None:
+        """Watch this entity's registers in the store."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.store.watch(
+                self._handle_registers, watched_keys(self.descriptor)
+            )
+        )
+
+    @callback
+    def _handle_registers(self, _updates: list[Any]) -> None:
+        """Write the state when one of the watched registers changed."""
+        self.async_write_ha_state()
+
+    @property
+    def shown_value(self) -> Any:
+        """Return the shown value: the optimistic one during a write, else from the registers.
+
+        A numeric entity whose registers give no finite number shows None (unavailable).
+        """
+        if self._optimistic is not _UNSET:
+            return self._optimistic
+        value = self.coordinator.value_of(self.descriptor)
+        if value is not None and self._expects_number and not is_finite_number(value):
+            # A malformed frame (text, NaN) for a numeric register: no value rather
+            # than a crash in Home Assistant's state conversion or a stale state.
+            if not self._bad_value_logged:
+                self._bad_value_logged = True
+                LOGGER.debug(
+                    "%s: ignoring the non-numeric value %r",
+                    self.descriptor.unique_id,
+                    str(value)[:40],
+                )
+            return None
+        self._bad_value_logged = False
+        return value
+
+    @property
+    def available(self) -> bool:
+        """Return True when the session and module are up and the registers give a value."""
+        return super().available and self.shown_value is not None
+
+    async def async_write_value(self, value: Any) -> None:
+        """Validate and write a shown value; show it at once, roll back when it fails."""
+        prepared = self.coordinator.prepare_write(self.descriptor, value)
+        self._optimistic = value
+        self.async_write_ha_state()
+        try:
+            await self.coordinator.async_send_prepared(prepared)
+        finally:
+            self._optimistic = _UNSET
+            self.async_write_ha_state()
+
+
+def platform_descriptors(
+    coordinator: BragerOneCoordinator, platform: str
+) -> list[EntityDescriptor]:
+    """Return the stored descriptors of one platform for the entry's modules."""
+    return [
+        descriptor
+        for devid in coordinator.present_devids
+        for descriptor in coordinator.catalogue.modules[devid].descriptors
+        if descriptor.platform == platform
+    ]

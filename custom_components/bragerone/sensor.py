@@ -1,0 +1,87 @@
+"""Sensors of BragerOne: read-only parameters and the per-module alarm count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import LOGGER
+from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
+from .descriptors import sensor_description
+from .entity import BragerOneEntity, BragerOneParameterEntity, platform_descriptors
+
+PARALLEL_UPDATES = 0
+
+ALARMS_DESCRIPTION = SensorEntityDescription(
+    key="alarms",
+    translation_key="alarms",
+    state_class=SensorStateClass.MEASUREMENT,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BragerOneConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add parameter sensors and one alarm-count sensor per module."""
+    coordinator = entry.runtime_data.coordinator
+    entities: list[SensorEntity] = [
+        BragerOneSensor(
+            coordinator=coordinator,
+            descriptor=descriptor,
+            description=sensor_description(descriptor, coordinator.language),
+        )
+        for descriptor in platform_descriptors(coordinator, "sensor")
+    ]
+    entities += [
+        BragerOneAlarmSensor(coordinator, devid) for devid in coordinator.present_devids
+    ]
+    async_add_entities(entities)
+
+
+class BragerOneSensor(BragerOneParameterEntity, SensorEntity):
+    """A read-only parameter."""
+
+    entity_description: SensorEntityDescription
+
+    @property
+    def native_value(self) -> Any:
+        """Return the shown value (an option label for enum sensors)."""
+        value = self.shown_value
+        options = self.entity_description.options
+        if options is not None and value is not None and value not in options:
+            LOGGER.debug("%s: %r is not one of its options", self.entity_id, value)
+            return None
+        return value
+
+
+class BragerOneAlarmSensor(BragerOneEntity, SensorEntity):
+    """The module's alarm count from the modules listing (``moduleAlarms``)."""
+
+    entity_description: SensorEntityDescription
+
+    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
+        """Attach the sensor to its module."""
+        super().__init__(
+            coordinator=coordinator,
+            devid=devid,
+            description=ALARMS_DESCRIPTION,
+            unique_id=f"{devid}_alarms",
+            device_identifier=devid,
+        )
+
+    @property
+    def native_value(self) -> int | None:
+        """Return the number of active alarms the listing reports."""
+        info = self.coordinator.module_info(self.devid or "")
+        return None if info is None else info.alarms

@@ -1,0 +1,129 @@
+"""Helpers for the runtime tests: a stored catalogue, a config entry and waiting for states.
+
+The catalogue is built once per simulator seed with the real `build_catalogue` over the
+simulator's web app (as the config flow does) and reused, so each test's runtime starts
+from `entry.data["catalogue"]` without fetching assets itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+import copy
+from typing import Any
+
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.bragerone.api import BragerOneClient, Server
+from custom_components.bragerone.api.catalogue import build_catalogue
+from custom_components.bragerone.const import (
+    CONF_API_URL,
+    CONF_CATALOGUE,
+    CONF_LANGUAGE,
+    CONF_MODULES,
+    CONF_OBJECT_ID,
+    CONF_SERVER,
+    CONF_WEB_URL,
+    DOMAIN,
+    SERVER_CUSTOM,
+)
+from simulator import Simulator
+from simulator.modules import OBJECT_NAME
+
+BOILER = "FTTCTBSLCE"
+MIXER = "MXHTQ7KD2A"
+
+_CATALOGUES: dict[int, dict[str, Any]] = {}
+
+
+async def catalogue_data(simulator: Simulator) -> dict[str, Any]:
+    """Return the stored catalogue of both simulated modules (built once per seed)."""
+    cached = _CATALOGUES.get(simulator.seed)
+    if cached is None:
+        server = Server.custom(simulator.api_url, simulator.web_url)
+        async with BragerOneClient(
+            simulator.email, simulator.password, server=server
+        ) as client:
+            catalogue = await build_catalogue(
+                client, object_id=simulator.object_id, devids=simulator.devids
+            )
+        cached = _CATALOGUES[simulator.seed] = catalogue.to_dict()
+    return copy.deepcopy(cached)
+
+
+def entry_data(
+    simulator: Simulator,
+    catalogue: dict[str, Any],
+    modules: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Return the data of a config entry for the simulator (Contract B)."""
+    return {
+        CONF_SERVER: SERVER_CUSTOM,
+        CONF_API_URL: simulator.api_url,
+        CONF_WEB_URL: simulator.web_url,
+        CONF_EMAIL: simulator.email,
+        CONF_PASSWORD: simulator.password,
+        CONF_OBJECT_ID: simulator.object_id,
+        CONF_MODULES: list(modules if modules is not None else simulator.devids),
+        CONF_LANGUAGE: "en",
+        CONF_CATALOGUE: catalogue,
+    }
+
+
+def make_entry(
+    simulator: Simulator,
+    catalogue: dict[str, Any],
+    modules: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> MockConfigEntry:
+    """Return a MockConfigEntry like the config flow creates (version 1.1)."""
+    options: dict[str, Any] = {
+        "version": 1,
+        "minor_version": 1,
+        "title": OBJECT_NAME,
+        "unique_id": f"{SERVER_CUSTOM}_{simulator.object_id}",
+    }
+    options.update(kwargs)
+    return MockConfigEntry(
+        domain=DOMAIN, data=entry_data(simulator, catalogue, modules), **options
+    )
+
+
+async def wait_for(
+    condition: Callable[[], bool], timeout: float = 10.0, interval: float = 0.02
+) -> None:
+    """Wait until `condition()` holds (bounded); fail with AssertionError on time-out."""
+    try:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                await asyncio.sleep(interval)
+    except TimeoutError:
+        msg = "condition not met in time"
+        raise AssertionError(msg) from None
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
+    """Return the state string of an entity, or None when it has no state."""
+    state = hass.states.get(entity_id)
+    return None if state is None else state.state
+
+
+class StateChanges:
+    """Record the entity ids of ``state_changed`` events while active."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Start listening."""
+        self.entity_ids: list[str] = []
+
+        @callback
+        def record(event: Event[EventStateChangedData]) -> None:
+            self.entity_ids.append(event.data["entity_id"])
+
+        self._remove = hass.bus.async_listen("state_changed", record)
+
+    def stop(self) -> list[str]:
+        """Stop listening and return what was recorded."""
+        self._remove()
+        return self.entity_ids

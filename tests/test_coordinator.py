@@ -1,0 +1,229 @@
+"""The push coordinator: pushed changes, availability, reconnects, re-login and reauth."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import logging
+
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.bragerone.const import DOMAIN
+from custom_components.bragerone.coordinator import BragerOneCoordinator
+from simulator import Simulator
+
+from .integration_fixtures import BOILER, MIXER, StateChanges, state_of, wait_for
+
+RETURN_TEMPERATURE = "sensor.kociol_return_temperature"
+BOILER_TEMPERATURE = "sensor.kociol_boiler_temperature"
+DHW_TEMPERATURE = "sensor.kociol_dhw_temperature"
+MIXER_TEMPERATURE = "sensor.obiegi_grzewcze_circuit_1_temperature"
+CLOUD = "binary_sensor.dom_kowalskich_cloud_connection"
+MIXER_LINK = "binary_sensor.obiegi_grzewcze_module_connection"
+
+
+def _coordinator(entry: MockConfigEntry) -> BragerOneCoordinator:
+    coordinator: BragerOneCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+async def test_push_updates_only_the_entities_whose_registers_changed(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """One pushed register changes one entity; two registers change two entities."""
+    changes = StateChanges(hass)
+    await simulator.set(BOILER, "P4.v1", 60.5)
+    await wait_for(lambda: state_of(hass, RETURN_TEMPERATURE) == "60.5")
+    await hass.async_block_till_done()
+    assert changes.stop() == [RETURN_TEMPERATURE]
+
+    changes = StateChanges(hass)
+    await simulator.set_many(BOILER, {"P4.v0": 70.0, "P4.v2": 47.5})
+    await wait_for(lambda: state_of(hass, DHW_TEMPERATURE) == "47.5")
+    await wait_for(lambda: state_of(hass, BOILER_TEMPERATURE) == "70.0")
+    await hass.async_block_till_done()
+    assert sorted(changes.stop()) == [BOILER_TEMPERATURE, DHW_TEMPERATURE]
+
+
+async def test_module_offline_and_back(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A module going offline makes its entities unavailable, and only its own."""
+    caplog.set_level(logging.INFO)
+    await simulator.set_module_online(MIXER, False)  # noqa: FBT003
+    await wait_for(lambda: state_of(hass, MIXER_TEMPERATURE) == STATE_UNAVAILABLE)
+    assert state_of(hass, MIXER_LINK) == "off"
+    assert state_of(hass, RETURN_TEMPERATURE) == "58.5"
+    assert state_of(hass, CLOUD) == "on"
+    assert not _coordinator(init_integration).module_online(MIXER)
+
+    await simulator.set_module_online(MIXER, True)  # noqa: FBT003
+    await wait_for(lambda: state_of(hass, MIXER_TEMPERATURE) == "41.5")
+    assert state_of(hass, MIXER_LINK) == "on"
+    assert caplog.text.count(f"Module {MIXER} is offline") == 1
+    assert caplog.text.count(f"Module {MIXER} is online") == 1
+
+
+async def test_cloud_drop_and_return(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Dropped sockets make the whole entry unavailable until the session is back."""
+    coordinator = _coordinator(init_integration)
+    await simulator.drop_sockets()
+    await wait_for(lambda: state_of(hass, CLOUD) == "off")
+    assert state_of(hass, RETURN_TEMPERATURE) == STATE_UNAVAILABLE
+    assert state_of(hass, MIXER_TEMPERATURE) == STATE_UNAVAILABLE
+    assert state_of(hass, MIXER_LINK) == STATE_UNAVAILABLE
+
+    await wait_for(lambda: state_of(hass, CLOUD) == "on")
+    await wait_for(lambda: state_of(hass, RETURN_TEMPERATURE) == "58.5")
+    assert state_of(hass, MIXER_TEMPERATURE) == "41.5"
+    assert coordinator.gateway.stats.reconnects >= 1
+    assert caplog.text.count("Connection to the BragerOne cloud lost") == 1
+    assert caplog.text.count("Connection to the BragerOne cloud is back") == 1
+
+
+async def test_server_restart_is_healed_by_a_silent_login(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A restart forgets every token; the gateway logs in again without reauth."""
+    logins = simulator.stats.logins
+    await simulator.restart()
+    await wait_for(lambda: state_of(hass, CLOUD) == "off")
+    await wait_for(lambda: state_of(hass, CLOUD) == "on")
+    await simulator.set(BOILER, "P4.v1", 59.0)
+    await wait_for(lambda: state_of(hass, RETURN_TEMPERATURE) == "59.0")
+    assert simulator.stats.logins > logins
+    assert not list(init_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+
+async def test_revoked_token_is_healed_by_a_silent_login(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A revoked token fails REST calls with 401; the client logs in again and retries."""
+    logins = simulator.stats.logins
+    simulator.revoke_tokens()
+    await _coordinator(init_integration).async_refresh_now(BOILER)
+    assert simulator.stats.logins == logins + 1
+    await simulator.drop_sockets()
+    await wait_for(lambda: state_of(hass, CLOUD) == "off")
+    await wait_for(lambda: state_of(hass, CLOUD) == "on")
+    assert not list(init_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+
+async def test_changed_password_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """When the push loop's login is refused, reauth starts and the gateway stops retrying."""
+    coordinator = _coordinator(init_integration)
+    simulator.change_password("changed-elsewhere")
+    simulator.revoke_tokens()
+    await simulator.drop_sockets()
+    await wait_for(
+        lambda: bool(
+            list(init_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))
+        )
+    )
+    await wait_for(lambda: not coordinator.gateway.running)
+    assert state_of(hass, CLOUD) == "off"
+
+
+async def test_listing_poll_updates_module_info(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A listing refresh reads names, versions and alarm counts; failures keep the old data."""
+    coordinator = _coordinator(init_integration)
+    info = coordinator.module_info(BOILER)
+    assert info is not None
+    assert info.title == "HT DasPell GL 37kW"
+    simulator.faults.fail("modules", 503, times=1)
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
+    assert coordinator.module_info(BOILER) == info
+    assert (
+        state_of(hass, RETURN_TEMPERATURE) == "58.5"
+    )  # the listing does not gate values
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success
+
+
+async def test_refused_listing_login_raises_reauth(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A listing poll whose login is refused starts reauth."""
+    coordinator = _coordinator(init_integration)
+    simulator.change_password("changed-elsewhere")
+    simulator.revoke_tokens()
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert list(init_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+
+async def test_refresh_now_and_telemetry(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Re-priming reads the registers again; telemetry counts it."""
+    coordinator = _coordinator(init_integration)
+    primes = coordinator.gateway.stats.primes
+    await coordinator.async_refresh_now()
+    assert coordinator.gateway.stats.primes == primes + 1
+    assert coordinator.registers(BOILER)["P4.v1"] == 58.5
+    telemetry = coordinator.telemetry()
+    assert telemetry["session_up"] is True
+    assert telemetry["gateway"]["primes"] == primes + 1
+    assert telemetry["writes"] == {
+        "sent": 0,
+        "confirmed": 0,
+        "rolled_back": 0,
+        "refused": 0,
+    }
+    simulator.faults.fail("modules/parameters", 400)
+    with pytest.raises(HomeAssistantError) as err:
+        await coordinator.async_refresh_now(BOILER)
+    assert err.value.translation_key == "refresh_failed"
+
+
+async def test_expired_token_is_renewed_silently(
+    hass: HomeAssistant, simulator: Simulator, runtime_entry: MockConfigEntry
+) -> None:
+    """A token about to expire is replaced by a fresh login before the next call."""
+    simulator.token_lifetime = 91.0  # the client renews 90 s before expiry
+    assert await hass.config_entries.async_setup(runtime_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = _coordinator(runtime_entry)
+    await wait_for(
+        lambda: (
+            coordinator.client.token is not None
+            and coordinator.client.token.expired(datetime.now(UTC), 90.0)
+        )
+    )
+    logins = simulator.stats.logins
+    await coordinator.async_refresh_now()
+    assert simulator.stats.logins == logins + 1
+    assert not list(runtime_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    assert state_of(hass, RETURN_TEMPERATURE) == "58.5"
+
+
+async def test_module_dropped_from_the_account_at_runtime(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """The listing poll notices a module removed from the account and drops its device."""
+    registry = dr.async_get(hass)
+    assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is not None
+    simulator.modules = simulator.modules[:1]
+    await _coordinator(init_integration).async_refresh()
+    await hass.async_block_till_done()
+    assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is None
+    assert hass.states.get(MIXER_TEMPERATURE) is None
+    assert state_of(hass, RETURN_TEMPERATURE) == "58.5"

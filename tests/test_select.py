@@ -1,0 +1,83 @@
+"""Select entities: confirmed option writes and refused unknown options."""
+
+from __future__ import annotations
+
+from homeassistant.components.select import (
+    ATTR_OPTION,
+    DOMAIN as SELECT_DOMAIN,
+    SERVICE_SELECT_OPTION,
+)
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.bragerone import select
+from custom_components.bragerone.coordinator import BragerOneCoordinator
+from simulator import Simulator
+
+from .integration_fixtures import BOILER, MIXER, state_of, wait_for
+
+SEASON = "select.obiegi_grzewcze_summer_winter_mode"
+DHW_MODE = "select.kociol_dhw_mode"
+
+
+async def _select(hass: HomeAssistant, entity_id: str, option: str) -> None:
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: entity_id, ATTR_OPTION: option},
+        blocking=True,
+    )
+
+
+def test_select_platform_writes_one_at_a_time() -> None:
+    """Writers are serialised."""
+    assert select.PARALLEL_UPDATES == 1
+
+
+async def test_option_write_is_confirmed(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Choosing an option writes its raw key and the echo confirms it."""
+    state = hass.states.get(SEASON)
+    assert state is not None
+    assert state.state == "Auto"
+    assert state.attributes["options"] == ["Off", "Winter", "Summer", "Auto"]
+    await _select(hass, SEASON, "Summer")
+    assert simulator.get(MIXER, "P6.v8") == 2
+    assert state_of(hass, SEASON) == "Summer"
+    await _select(hass, DHW_MODE, "Winter")
+    assert simulator.get(BOILER, "P6.v46") == 1
+    assert state_of(hass, DHW_MODE) == "Winter"
+
+
+async def test_pushed_option_updates_the_select(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A change made on the controller shows up."""
+    await simulator.set(MIXER, "P6.v8", 1)
+    await wait_for(lambda: state_of(hass, SEASON) == "Winter")
+    await simulator.set(MIXER, "P6.v8", 42)  # no such option
+    await wait_for(lambda: state_of(hass, SEASON) == "unavailable")
+
+
+async def test_unknown_option_is_refused_before_sending(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Home Assistant and the coordinator both refuse options the controller lacks."""
+    writes = simulator.stats.writes
+    with pytest.raises(ServiceValidationError):
+        await _select(hass, SEASON, "Spring")
+    coordinator: BragerOneCoordinator = init_integration.runtime_data.coordinator
+    descriptor = next(
+        d
+        for d in init_integration.runtime_data.catalogue.descriptors()
+        if d.unique_id == "MXHTQ7KD2A_P6_v8"
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await coordinator.async_write(descriptor, "Spring")
+    assert err.value.translation_key == "invalid_option"
+    assert err.value.translation_placeholders["options"] == "Off, Winter, Summer, Auto"
+    assert simulator.stats.writes == writes

@@ -252,6 +252,26 @@ async def test_gives_up_after_the_attempts(session: aiohttp.ClientSession) -> No
         assert site.hits["/a.js"] == 2
 
 
+async def test_links_to_other_hosts_are_never_fetched(
+    session: aiohttp.ClientSession,
+) -> None:
+    """A page pointing off the web host (or from https to http) is refused, unsent."""
+    async with serve({"/a.js": lambda _r: _ok("x")}) as other, serve({}) as site:
+        fetcher = fetcher_for(session, site.url)
+        with pytest.raises(AssetFetchError) as caught:
+            await fetcher.fetch(f"{other.url}/a.js")
+        assert caught.value.step == "fetch"
+        assert other.hits["/a.js"] == 0
+    secure = fetcher_for(session, "https://one.brager.pl")
+    with pytest.raises(AssetFetchError):
+        await secure.fetch("http://one.brager.pl/assets/index-AbC.js")
+    assert secure.requests == 0
+
+
+async def _ok(text: str) -> web.Response:
+    return web.Response(text=text)
+
+
 async def test_404_is_not_retried(session: aiohttp.ClientSession) -> None:
     async with serve({}) as site:
         with pytest.raises(AssetFetchError) as caught:

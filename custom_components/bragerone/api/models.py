@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import logging
+import math
 from typing import Any, NamedTuple, Self
 
 from ._logging import log_once
@@ -43,9 +44,28 @@ def _as_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _is_ascii_digits(text.removeprefix("-")):
+            return _parse_digits(text)
     return None
+
+
+def _is_ascii_digits(text: str) -> bool:
+    """Return True for a non-empty string of ASCII digits only.
+
+    `str.isdigit` alone also accepts superscripts (``"\u00b2"``), which `int` refuses,
+    and other scripts' digits (``"\u0661"``, ``"\uff11"``), which would alias ASCII keys.
+    """
+    return text.isascii() and text.isdigit()
+
+
+def _parse_digits(text: str) -> int | None:
+    """Return `int(text)` of a checked digit string; None beyond Python's digit limit."""
+    try:
+        return int(text)
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        return None
 
 
 def _as_str(value: Any) -> str | None:
@@ -89,18 +109,24 @@ def normalise_pool(pool: Any) -> str | None:
         return f"P{pool}"
     if not isinstance(pool, str) or not pool:
         return None
-    if pool.isdigit():
+    if _is_ascii_digits(pool):
         return f"P{pool}"
-    if pool[0] in "Pp" and pool[1:].isdigit():
+    if pool[0] in "Pp" and _is_ascii_digits(pool[1:]):
         return "P" + pool[1:]
     return None
 
 
 def split_channel_key(key: str) -> tuple[str, int] | None:
-    """Split a channel+index key (``"v12"``) into ``("v", 12)``; None when malformed (§3.4)."""
-    if len(key) < 2 or not key[0].isalpha() or not key[1:].isdigit():
+    """Split a channel+index key (``"v12"``) into ``("v", 12)``; None when malformed (§3.4).
+
+    The channel is one ASCII letter and the index ASCII decimal digits.
+    """
+    if len(key) < 2 or not (key[0].isascii() and key[0].isalpha()):
         return None
-    return key[0], int(key[1:])
+    if not _is_ascii_digits(key[1:]):
+        return None
+    index = _parse_digits(key[1:])
+    return None if index is None else (key[0], index)
 
 
 def parse_address(address: str) -> tuple[str, str, int]:
@@ -480,11 +506,24 @@ class ParamUpdate:
 
     @property
     def updated_at(self) -> float | None:
-        """Return the entry's ``updatedAt`` when it is a number, else None."""
-        stamp = self.meta.get("updatedAt")
-        if isinstance(stamp, bool) or not isinstance(stamp, int | float):
-            return None
-        return float(stamp)
+        """Return the entry's ``updatedAt`` when it is a finite number, else None."""
+        return stamp_of(self.meta)
+
+
+def stamp_of(meta: Mapping[str, Any]) -> float | None:
+    """Return ``meta["updatedAt"]`` as a float when it is a finite number, else None.
+
+    Units are undocumented (PROTOCOL.md §5.7); booleans, strings, NaN, infinities and
+    integers too large for a float are not stamps.
+    """
+    stamp = meta.get("updatedAt")
+    if isinstance(stamp, bool) or not isinstance(stamp, int | float):
+        return None
+    try:
+        value = float(stamp)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _entry_update(
@@ -493,16 +532,21 @@ def _entry_update(
     """Turn one ``key: entry`` pair into an update; None when the key is malformed."""
     split = split_channel_key(key)
     if split is None:
-        log_once(f"bad-key:{key}", logging.DEBUG, "Skipping register key %r", key)
+        log_once(
+            "bad-key",
+            logging.DEBUG,
+            "Skipping register key %r (and later bad keys)",
+            key[:40],
+        )
         return None
     if isinstance(entry, dict):
         value = entry.get("value")
         meta = {k: v for k, v in entry.items() if k != "value"}
     elif entry is None or isinstance(entry, list):
         log_once(
-            f"bad-entry:{pool}.{key}",
+            "bad-entry",
             logging.DEBUG,
-            "Skipping entry of %s.%s",
+            "Skipping entry of %s.%s (and later bad entries)",
             pool,
             key,
         )
@@ -511,9 +555,9 @@ def _entry_update(
         value, meta = entry, {}
     if isinstance(value, dict | list):
         log_once(
-            f"bad-value:{pool}.{key}",
+            "bad-value",
             logging.DEBUG,
-            "Skipping value of %s.%s",
+            "Skipping value of %s.%s (and later bad values)",
             pool,
             key,
         )
@@ -534,7 +578,7 @@ def iter_updates(payload: Any, ts: float) -> Iterator[ParamUpdate]:
 
     An entry is an object with an optional ``value`` plus metadata, or a bare scalar.
     Malformed levels (non-dict pools, keys like ``"x"`` or ``"vv"``) are skipped and
-    logged once at debug level.
+    logged once per kind at debug level (not once per key: the server chooses the keys).
     """
     if not isinstance(payload, dict):
         log_once(
@@ -546,17 +590,20 @@ def iter_updates(payload: Any, ts: float) -> Iterator[ParamUpdate]:
     for devid, pools in payload.items():
         if not isinstance(devid, str) or not isinstance(pools, dict):
             log_once(
-                f"bad-module:{devid}", logging.DEBUG, "Skipping module entry %r", devid
+                "bad-module",
+                logging.DEBUG,
+                "Skipping module entry %r (and later bad ones)",
+                str(devid)[:40],
             )
             continue
         for pool_name, entries in pools.items():
             pool = normalise_pool(pool_name)
             if pool is None or not isinstance(entries, dict):
                 log_once(
-                    f"bad-pool:{pool_name}",
+                    "bad-pool",
                     logging.DEBUG,
-                    "Skipping pool %r",
-                    pool_name,
+                    "Skipping pool %r (and later bad pools)",
+                    str(pool_name)[:40],
                 )
                 continue
             for key, entry in entries.items():

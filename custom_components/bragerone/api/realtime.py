@@ -114,7 +114,10 @@ def decode_event(handler: RealtimeHandler, event: str, payload: Any) -> bool:
         handler.on_task_event(event, payload)
         return True
     log_once(
-        f"unknown:{event}", logging.DEBUG, "Ignoring unknown realtime event %r", event
+        "unknown-event",
+        logging.DEBUG,
+        "Ignoring unknown realtime event %r (and later ones)",
+        event[:60],
     )
     return False
 
@@ -300,7 +303,8 @@ class RealtimeClient:
         """Close the connection within `disconnect_timeout`; never raises.
 
         A teardown that hangs (Engine.IO abort, #321) is cut short: the transport is
-        aborted and the client object abandoned. No handler is called for it.
+        aborted and the client object abandoned. No handler is called for it. Either
+        way no Engine.IO task of the connection is left running afterwards.
         """
         sio, self._sio = self._sio, None
         if sio is None:
@@ -317,3 +321,25 @@ class RealtimeClient:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(self.disconnect_timeout):
                     await sio.eio.disconnect(abort=True)
+        await self._end_engineio_loops(sio)
+
+    async def _end_engineio_loops(self, sio: Any) -> None:
+        """Cancel Engine.IO read/write loops that outlived the teardown (bounded wait).
+
+        python-engineio's write loop can sit for ping interval + 5 s (30 s) on a packet
+        queue that its own reset emptied (seen when the server drops the socket under
+        load), and an aborted teardown does not wait for the loops at all. A closed
+        connection must leave no task behind (Home Assistant flags lingering tasks).
+        """
+        eio = getattr(sio, "eio", None)
+        tasks = [
+            task
+            for name in ("read_loop_task", "write_loop_task")
+            if isinstance(task := getattr(eio, name, None), asyncio.Task)
+            and not task.done()
+            and task is not asyncio.current_task()
+        ]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=self.disconnect_timeout)

@@ -6,10 +6,13 @@ Design notes:
   collide (DESIGN.md decision 3, PROTOCOL.md §5.8). Get and set are O(1) dict operations.
 * Meta-only entries (``value`` None) update the metadata and keep the value (§5.7).
 * Ordering (decision 4): `begin_snapshot` returns a marker before the prime request is
-  sent; `apply_snapshot` then never overwrites a register that a push changed after that
-  marker, unless the snapshot entry carries a strictly newer ``updatedAt``. When both
-  carry different ``updatedAt`` stamps, the newer one wins whatever the arrival order;
-  equal stamps (the cloud's stamps have one-second resolution) fall back to the marker.
+  sent; `apply_snapshot` then never overwrites a register whose value a push set after
+  that marker, unless the snapshot entry carries a strictly newer ``updatedAt``. When
+  the stored value and the snapshot entry carry different ``updatedAt`` stamps, the
+  newer one wins whatever the arrival order; equal or missing stamps (the cloud's stamps
+  have one-second resolution) fall back to the marker. Only the stamp that came with the
+  stored value counts (not one merged in later by a meta-only entry), and a meta-only
+  push does not count as a pushed value.
 * Watchers: a consumer watches a set of keys (or everything) and is called once per
   applied batch with only the updates that changed a value it watches. Calls are
   synchronous, in the caller's task (the event loop), so there is no queue to overflow.
@@ -26,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._logging import LOGGER
-from .models import ParamKey, ParamUpdate
+from .models import ParamKey, ParamUpdate, stamp_of
 
 type UpdateCallback = Callable[[list[ParamUpdate]], None]
 """Called with the updates (of one batch) that changed a watched value."""
@@ -37,21 +40,20 @@ class ParamState:
     """The stored state of one register.
 
     `value` is None until a value arrived. `meta` merges every metadata key seen.
-    `push_seq` is the store's push counter at the last pushed change (0 = never pushed).
+    `push_seq` is the store's push counter when a push last set the value (0 = never);
+    `value_stamp` the ``updatedAt`` of the entry that set the value (None = unstamped).
     """
 
     value: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
     push_seq: int = 0
+    value_stamp: float | None = None
     ts: float = 0.0
 
     @property
     def updated_at(self) -> float | None:
         """Return the numeric ``updatedAt`` of the metadata, or None."""
-        stamp = self.meta.get("updatedAt")
-        if isinstance(stamp, bool) or not isinstance(stamp, int | float):
-            return None
-        return float(stamp)
+        return stamp_of(self.meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +169,15 @@ class ParamStore:
             state = self._states[update.key] = ParamState()
         if update.meta:
             state.meta.update(update.meta)
+        if update.value is None:
+            return False  # meta-only: never clears nor claims the value (§5.7)
         if push_seq is not None:
             state.push_seq = push_seq
-        if update.value is None:
-            return False
         changed = state.value != update.value or type(state.value) is not type(
             update.value
         )
         state.value = update.value
+        state.value_stamp = update.updated_at
         state.ts = update.ts
         return changed
 
@@ -190,18 +193,13 @@ class ParamStore:
         return self._push_seq
 
     def _snapshot_loses(self, update: ParamUpdate, marker: int) -> bool:
-        """Return True when a push newer than the snapshot already holds this register."""
+        """Return True when a value newer than the snapshot entry already holds this register."""
         state = self._states.get(update.key)
-        if state is None:
+        if state is None or state.value is None:
             return False
-        pushed, snap = state.updated_at, update.updated_at
-        if (
-            pushed is not None
-            and snap is not None
-            and state.push_seq
-            and snap != pushed
-        ):
-            return snap < pushed
+        held, snap = state.value_stamp, update.updated_at
+        if held is not None and snap is not None and snap != held:
+            return snap < held
         return state.push_seq > marker
 
     def apply_snapshot(

@@ -214,6 +214,11 @@ class AssetFetcher:
 
         """
         url = self.url(path)
+        if _origin(url) != _origin(self.web_base):
+            # Only the web host's own files are read: a link elsewhere in a (tampered)
+            # page must not make us fetch from another host or drop TLS.
+            msg = f"{url} is not on the web host {self.web_base}"
+            raise AssetFetchError(msg, url=url, status=None)
         last_error = "no attempt made"
         last_status: int | None = None
         for attempt in range(self.attempts):
@@ -285,6 +290,12 @@ class AssetSource(Protocol):
     async def fetch_text(self, path: str) -> str:
         """Return the body of ``path``; raise `AssetFetchError` when it cannot be had."""
         ...
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """Return the (scheme, host:port) of a URL, lower-cased."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 class DirectorySource:

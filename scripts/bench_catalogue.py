@@ -9,13 +9,15 @@ index parse and tables, the units table, every i18n pack of both languages, the 
 chunk, the dedicated parameter-map chunks), ``resolve`` is `catalogue.resolve_catalogue`
 (parameter maps evaluated on demand, descriptors built). The module's registers are
 its initial registers (the real boiler's data). Prints the first (cold) run and the
-median of the runs; the target is under 0.5 s. No asserts.
+median of the runs; the target is under 0.5 s. No asserts. `measure` is what
+``scripts/bench.py`` reuses.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 import statistics
 import sys
@@ -93,27 +95,60 @@ async def _once(
     )
 
 
-async def _main(args: argparse.Namespace) -> None:
-    bundle = generate_bundle(args.seed, readable=args.readable)
+@dataclass(frozen=True, kw_only=True)
+class CatalogueFigures:
+    """Timings of repeated catalogue builds (seconds) of one module from an in-memory bundle."""
+
+    devid: str
+    title: str
+    files: int
+    bundle_bytes: int
+    entities: int
+    parse: tuple[float, ...]
+    resolve: tuple[float, ...]
+
+    @property
+    def totals(self) -> list[float]:
+        """Return parse + resolve of each run."""
+        return [p + r for p, r in zip(self.parse, self.resolve, strict=True)]
+
+
+async def measure(
+    *, runs: int = 7, seed: int = 0, readable: bool = False, devid: str = "FTTCTBSLCE"
+) -> CatalogueFigures:
+    """Build the catalogue of ``devid`` ``runs`` times (the first run is cold) and time each."""
+    bundle = generate_bundle(seed, readable=readable)
     source = MemorySource(dict(bundle.files))
-    row, registers = _module(args.devid)
-    size = sum(len(body.encode()) for body in bundle.files.values())
+    row, registers = _module(devid)
+    results = [await _once(source, row, registers) for _ in range(max(1, runs))]
+    return CatalogueFigures(
+        devid=row.devid,
+        title=row.title or "",
+        files=len(bundle.files),
+        bundle_bytes=sum(len(body.encode()) for body in bundle.files.values()),
+        entities=results[0][2],
+        parse=tuple(r[0] for r in results),
+        resolve=tuple(r[1] for r in results),
+    )
+
+
+async def _main(args: argparse.Namespace) -> None:
+    figures = await measure(
+        runs=args.runs, seed=args.seed, readable=args.readable, devid=args.devid
+    )
     print(
         f"bundle seed {args.seed}{' readable' if args.readable else ''}: "
-        f"{len(bundle.files)} files, {size / 1024:.0f} KiB; module {row.devid} ({row.title})"
+        f"{figures.files} files, {figures.bundle_bytes / 1024:.0f} KiB; "
+        f"module {figures.devid} ({figures.title})"
     )
-    runs = [await _once(source, row, registers) for _ in range(max(1, args.runs))]
-    parse_cold, resolve_cold, entities = runs[0]
-    parse_times = [r[0] for r in runs]
-    resolve_times = [r[1] for r in runs]
-    totals = [r[0] + r[1] for r in runs]
+    totals = figures.totals
     print(
-        f"entities: {entities}\n"
-        f"first run: {parse_cold + resolve_cold:.3f} s "
-        f"(parse {parse_cold:.3f} s, resolve {resolve_cold:.3f} s)\n"
-        f"median of {len(runs)}: {statistics.median(totals):.3f} s "
-        f"(parse {statistics.median(parse_times):.3f} s, "
-        f"resolve {statistics.median(resolve_times):.3f} s); target < 0.5 s"
+        f"entities: {figures.entities}\n"
+        f"first run: {totals[0]:.3f} s "
+        f"(parse {figures.parse[0]:.3f} s, resolve {figures.resolve[0]:.3f} s)\n"
+        f"median of {len(totals)}: {statistics.median(totals):.3f} s "
+        f"(parse {statistics.median(figures.parse):.3f} s, "
+        f"resolve {statistics.median(figures.resolve):.3f} s); target < 0.5 s"
     )
 
 

@@ -51,7 +51,8 @@ async def async_setup_entry(
         for descriptor in platform_descriptors(coordinator, "binary_sensor")
     ]
     entities += [
-        BragerOneModuleConnectivity(coordinator, devid) for devid in coordinator.present_devids
+        BragerOneModuleConnectivity(coordinator, devid)
+        for devid in coordinator.present_devids
     ]
     entities.append(BragerOneCloudConnection(coordinator, entry))
     async_add_entities(entities)

@@ -11,7 +11,7 @@ coordinator's listeners, so availability follows them at once.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 import math
@@ -121,6 +121,45 @@ class PreparedWrite:
     keys: frozenset[ParamKey]
     confirmed: Callable[[], bool]
     send: Callable[[], Awaitable[Any]]
+
+
+class ModuleRegisters(Mapping[str, Any]):
+    """A read-only view of one module's registers in a `ParamStore`, by address.
+
+    ``view["P4.v1"]`` reads the store (registers without a value are absent); `extra`
+    adds computed keys (the SPA ``connectedAt`` getter). Lookups cost O(1) whatever the
+    number of registers; iterating walks the store.
+    """
+
+    __slots__ = ("_devid", "_extra", "_store")
+
+    def __init__(self, store: ParamStore, devid: str, extra: Mapping[str, Any]) -> None:
+        """Wrap the registers of `devid` in `store`."""
+        self._store = store
+        self._devid = devid
+        self._extra = extra
+
+    def __getitem__(self, address: str) -> Any:
+        """Return the value of a register (``"P4.v1"``) or extra key; KeyError when absent."""
+        if address in self._extra:
+            return self._extra[address]
+        try:
+            key = ParamKey.parse(self._devid, address)
+        except ValueError:
+            raise KeyError(address) from None
+        value = self._store.get(key)
+        if value is None:
+            raise KeyError(address)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate the extra keys, then the addresses of registers with a value."""
+        yield from self._extra
+        yield from self._store.module_values(self._devid)
+
+    def __len__(self) -> int:
+        """Return the number of keys."""
+        return len(self._extra) + len(self._store.module_values(self._devid))
 
 
 def installation_identifier(data: Mapping[str, Any]) -> str:
@@ -260,16 +299,21 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
         """Return the current registers of a module, ``{"P4.v1": 58.5, …}``."""
         return self.store.module_values(devid)
 
-    def rule_registers(self, devid: str) -> dict[str, Any]:
-        """Return `registers` plus the SPA ``connectedAt`` getter that STATUS rules read (§4.6)."""
-        values = self.registers(devid)
+    def rule_registers(self, devid: str) -> Mapping[str, Any]:
+        """Return `registers` plus the SPA ``connectedAt`` getter that STATUS rules read (§4.6).
+
+        A read-through view of the store (`ModuleRegisters`), not a copy: entities read
+        it on every state write, and a module may hold thousands of registers.
+        """
         info = self.module_info(devid)
         online = self.gateway.module_online(devid)
         connected = info.connected_at if info is not None else None
-        values[CONNECTED_AT_GETTER.replace("{devid}", devid)] = (
-            0 if online is False else (connected or 1)
-        )
-        return values
+        getter = {
+            CONNECTED_AT_GETTER.replace("{devid}", devid): (
+                0 if online is False else (connected or 1)
+            )
+        }
+        return ModuleRegisters(self.store, devid, getter)
 
     def value_of(self, descriptor: EntityDescriptor) -> Any:
         """Return the shown value of a descriptor now (None when its registers have none)."""

@@ -46,7 +46,7 @@ class BragerOneNumber(BragerOneParameterEntity, NumberEntity):
     def native_min_value(self) -> float:
         """Return the live minimum (``n`` register), else the stored one."""
         low, _ = live_limits(
-            self.descriptor, self.coordinator.registers(self.descriptor.devid)
+            self.descriptor, self.coordinator.rule_registers(self.descriptor.devid)
         )
         return low if low is not None else super().native_min_value
 
@@ -54,7 +54,7 @@ class BragerOneNumber(BragerOneParameterEntity, NumberEntity):
     def native_max_value(self) -> float:
         """Return the live maximum (``x`` register), else the stored one."""
         _, high = live_limits(
-            self.descriptor, self.coordinator.registers(self.descriptor.devid)
+            self.descriptor, self.coordinator.rule_registers(self.descriptor.devid)
         )
         return high if high is not None else super().native_max_value
 

@@ -10,8 +10,9 @@ object:
    overwriting a newer push (DESIGN.md decision 4);
 5. refresh module connectivity from the modules listing.
 
-Steps 1 to 5 repeat on every reconnect. Reconnection uses jittered exponential back-off,
-capped. Liveness: event ``22`` re-primes that module; when no parameter event arrives for
+The session counts as up once step 4 succeeded (until then the store may hold values
+from before an outage). Steps 1 to 5 repeat on every reconnect. Reconnection uses
+jittered exponential back-off, capped. Liveness: event ``22`` re-primes that module; when no parameter event arrives for
 `silence_timeout` seconds while a module is online and the socket claims to be up, the
 modules are re-primed; when `zombie_primes` such silence re-primes in a row find changes
 the socket should have pushed, the socket is a zombie and a fresh connection is opened.
@@ -209,11 +210,12 @@ class Gateway:
 
     @property
     def session_up(self) -> bool:
-        """Return True while the socket is connected, bound and listening.
+        """Return True while the socket is connected, bound and listening, and primed.
 
-        It turns True after the first prime attempt of the connection, so a consumer
-        that sees the session up finds the store filled (unless that prime failed; it is
-        then retried at each supervisor check).
+        It turns True only once a prime of the connection succeeded, so a consumer that
+        sees the session up finds the store in step with the cloud: after an outage,
+        values that changed meanwhile are never shown as current before the prime
+        brought them. A failed prime is retried at each supervisor check.
         """
         return self._session_up
 
@@ -337,9 +339,11 @@ class Gateway:
         self.last_error = None
         self._silence_since = time.monotonic()
         self._stale = 0
-        self._prime_pending = not await self._safe_prime(self.devids)
+        primed = await self._safe_prime(self.devids)
+        self._prime_pending = not primed
         await self._refresh_modules()
-        self._set_session(up=True)
+        # Without a prime the store may hold values from before the outage: stay down.
+        self._set_session(up=primed)
         return True
 
     async def _token_for_connect(self) -> str:
@@ -398,6 +402,7 @@ class Gateway:
                 return "socket lost"
             if self._prime_pending:
                 self._prime_pending = not await self._safe_prime(self.devids)
+                self._set_session(up=not self._prime_pending)
             if await self._check_silence():
                 self.stats.zombie_reconnects += 1
                 LOGGER.info(

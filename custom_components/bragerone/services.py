@@ -1,0 +1,360 @@
+"""Actions of BragerOne: set a parameter, send a raw command, re-prime and read registers.
+
+Registered once in `async_setup` (Home Assistant's ``action-setup`` rule), so they exist
+even while no entry is loaded; each call then finds the module's loaded entry through
+the device registry. Every field is checked here and refused with a translated
+`ServiceValidationError`; cloud failures are translated `HomeAssistantError`s raised by
+the coordinator. Writes go through the coordinator's validation, per-module queue and
+echo confirmation, exactly like entity writes (DESIGN.md decision 10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import math
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import voluptuous as vol
+
+from .api import ParamKey
+from .api.assets.transforms import KIND_TIME_OF_DAY_10MIN
+from .api.descriptor import EntityDescriptor
+from .const import DOMAIN
+from .coordinator import BragerOneConfigEntry, BragerOneCoordinator, PreparedWrite
+
+SERVICE_SET_PARAMETER: Final = "set_parameter"
+SERVICE_SEND_COMMAND: Final = "send_command"
+SERVICE_REFRESH: Final = "refresh"
+SERVICE_GET_PARAMETERS: Final = "get_parameters"
+
+ATTR_DEVICE_ID: Final = "device_id"
+ATTR_ADDRESS: Final = "address"
+ATTR_VALUE: Final = "value"
+ATTR_RAW_VALUE: Final = "raw_value"
+ATTR_COMMAND: Final = "command"
+
+_SCALAR = vol.Any(bool, int, float, str)
+"""A field value before its own check (types refused here get the translated errors)."""
+
+SET_PARAMETER_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_ADDRESS): cv.string,
+        vol.Optional(ATTR_VALUE): _SCALAR,
+        vol.Optional(ATTR_RAW_VALUE): _SCALAR,
+    }
+)
+SEND_COMMAND_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_COMMAND): cv.string,
+        vol.Optional(ATTR_VALUE): _SCALAR,
+    }
+)
+REFRESH_SCHEMA: Final = vol.Schema({vol.Optional(ATTR_DEVICE_ID): cv.string})
+GET_PARAMETERS_SCHEMA: Final = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleTarget:
+    """The module a call is about: its devid and the coordinator of its loaded entry."""
+
+    devid: str
+    coordinator: BragerOneCoordinator
+
+
+def _invalid(*, key: str, **placeholders: Any) -> ServiceValidationError:
+    """Return a translated ServiceValidationError."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={k: str(v) for k, v in placeholders.items()},
+    )
+
+
+def _loaded_entries(hass: HomeAssistant) -> list[BragerOneConfigEntry]:
+    """Return the loaded BragerOne entries."""
+    return [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.state is ConfigEntryState.LOADED
+    ]
+
+
+def _module_target(hass: HomeAssistant, device_id: str) -> ModuleTarget:
+    """Return the module behind a device id.
+
+    Raises:
+        ServiceValidationError: ``device_not_found`` (no such device),
+            ``device_not_module`` (not a module device of this integration, e.g. the
+            installation or another integration's device), ``entry_not_loaded``.
+
+    """
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise _invalid(key="device_not_found", device_id=device_id)
+    devids = {i[1] for i in device.identifiers if i[0] == DOMAIN}
+    entries = [
+        entry
+        for entry_id in device.config_entries
+        if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
+        and entry.domain == DOMAIN
+    ]
+    if not devids or not entries:
+        raise _invalid(key="device_not_module", device=device.name or device_id)
+    loaded = False
+    for entry in entries:
+        if entry.state is not ConfigEntryState.LOADED:
+            continue
+        loaded = True
+        typed: BragerOneConfigEntry = entry
+        coordinator = typed.runtime_data.coordinator
+        for devid in devids:
+            if devid in coordinator.devids:
+                return ModuleTarget(devid=devid, coordinator=coordinator)
+    if not loaded:
+        raise _invalid(key="entry_not_loaded", device=device.name or device_id)
+    raise _invalid(key="device_not_module", device=device.name or device_id)
+
+
+def _register_key(devid: str, address: str) -> ParamKey:
+    """Parse ``P<pool>.<channel><index>`` (translated ``invalid_address`` when it is not)."""
+    try:
+        return ParamKey.parse(devid, address.strip())
+    except ValueError as err:
+        raise _invalid(key="invalid_address", address=address) from err
+
+
+def _owner(target: ModuleTarget, key: ParamKey) -> EntityDescriptor | None:
+    """Return the descriptor whose parameter write route is this register, or None."""
+    module = target.coordinator.catalogue.modules[target.devid]
+    for descriptor in module.descriptors:
+        write = descriptor.write or {}
+        if write.get("kind") != "parameter":
+            continue
+        try:
+            route = ParamKey.parse(
+                target.devid, f"{write.get('pool')}.{write.get('parameter')}"
+            )
+        except ValueError:
+            continue
+        if route == key:
+            return descriptor
+    return None
+
+
+def _known(target: ModuleTarget, key: ParamKey) -> bool:
+    """Return True when the register has a value or any stored descriptor reads it."""
+    if key.address in target.coordinator.registers(target.devid):
+        return True
+    module = target.coordinator.catalogue.modules[target.devid]
+    return any(d.address == key.address for d in module.descriptors)
+
+
+def _number(value: Any, address: str) -> int | float:
+    """Return a field value as a finite number (translated ``not_a_number`` otherwise)."""
+    number: float
+    if isinstance(value, bool):
+        raise _invalid(key="not_a_number", value=value, address=address)
+    if isinstance(value, int):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as err:
+        raise _invalid(key="not_a_number", value=value, address=address) from err
+    if not math.isfinite(number):
+        raise _invalid(key="not_a_number", value=value, address=address)
+    return int(number) if number.is_integer() else number
+
+
+def _raw_limits(
+    target: ModuleTarget, key: ParamKey, owner: EntityDescriptor | None
+) -> tuple[Any, Any]:
+    """Return the live raw ``n``/``x`` registers of a value register (None when unknown).
+
+    The owner's family addresses are used when a descriptor owns the register, else the
+    family convention ``P<pool>.n<index>`` / ``P<pool>.x<index>`` (PROTOCOL.md §5.1).
+    """
+    registers = target.coordinator.registers(target.devid)
+    if owner is not None:
+        low_address, high_address = owner.min_address, owner.max_address
+    elif key.chan == "v":
+        low_address = f"{key.pool}.n{key.idx}"
+        high_address = f"{key.pool}.x{key.idx}"
+    else:
+        return None, None
+    return (
+        registers.get(low_address) if low_address else None,
+        registers.get(high_address) if high_address else None,
+    )
+
+
+def _raw_write(
+    target: ModuleTarget, key: ParamKey, owner: EntityDescriptor | None, raw: Any
+) -> PreparedWrite:
+    """Check a raw value against the live limits and return its prepared write."""
+    value = _number(raw, key.address)
+    low, high = _raw_limits(target, key, owner)
+    if (isinstance(low, int | float) and value < low) or (
+        isinstance(high, int | float) and value > high
+    ):
+        raise _invalid(
+            key="raw_value_out_of_range",
+            value=value,
+            address=key.address,
+            min=low,
+            max=high,
+        )
+    coordinator = target.coordinator
+    write = (owner.write or {}) if owner is not None else {}
+    descriptor = owner or EntityDescriptor(
+        unique_id=f"{target.devid}_{key.pool}_{key.chan}{key.idx}",
+        devid=target.devid,
+        token=key.address,
+        platform="number",
+        address=key.address,
+        label={coordinator.language: key.address},
+    )
+
+    def confirmed() -> bool:
+        current = coordinator.store.get(key)
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            return False
+        return math.isclose(current, value, abs_tol=1e-6)
+
+    return PreparedWrite(
+        descriptor=descriptor,
+        keys=frozenset({key}),
+        confirmed=confirmed,
+        send=lambda: coordinator.client.write_parameter(
+            target.devid,
+            key.pool,
+            f"{key.chan}{key.idx}",
+            value,
+            parameter_name=write.get("parameter_name"),
+            unit=write.get("unit"),
+        ),
+    )
+
+
+def _display_write(
+    target: ModuleTarget, key: ParamKey, owner: EntityDescriptor | None, shown: Any
+) -> PreparedWrite:
+    """Validate a shown value with the coordinator (as entity writes do) and prepare it."""
+    if owner is None:
+        raise _invalid(key="no_descriptor", address=key.address)
+    time_of_day = (
+        owner.transform is not None and owner.transform.kind == KIND_TIME_OF_DAY_10MIN
+    )
+    if not owner.options and not time_of_day:  # a time of day is shown as "06:30"
+        shown = _number(shown, key.address)
+    return target.coordinator.prepare_write(owner, shown)
+
+
+async def _set_parameter(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Write a register of a module: a shown ``value`` or a ``raw_value``, confirmed by echo."""
+    target = _module_target(hass, call.data[ATTR_DEVICE_ID])
+    key = _register_key(target.devid, call.data[ATTR_ADDRESS])
+    has_value, has_raw = ATTR_VALUE in call.data, ATTR_RAW_VALUE in call.data
+    if has_value == has_raw:
+        raise _invalid(key="value_xor_raw_value")
+    owner = _owner(target, key)
+    if owner is None and not _known(target, key):
+        raise _invalid(key="unknown_register", address=key.address)
+    prepared = (
+        _display_write(target, key, owner, call.data[ATTR_VALUE])
+        if has_value
+        else _raw_write(target, key, owner, call.data[ATTR_RAW_VALUE])
+    )
+    await target.coordinator.async_send_prepared(prepared)
+
+
+async def _send_command(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Send a raw module command (``POST /v1/module/command/raw``, PROTOCOL.md §2.10b)."""
+    target = _module_target(hass, call.data[ATTR_DEVICE_ID])
+    command = call.data[ATTR_COMMAND].strip()
+    if not command or not all(
+        c.isascii() and (c.isalnum() or c == "_") for c in command
+    ):
+        raise _invalid(key="invalid_command", command=call.data[ATTR_COMMAND])
+    await target.coordinator.async_send_command(
+        target.devid, command, call.data.get(ATTR_VALUE)
+    )
+
+
+async def _refresh(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Re-prime one module now, or every module of every loaded entry."""
+    if (device_id := call.data.get(ATTR_DEVICE_ID)) is not None:
+        target = _module_target(hass, device_id)
+        await target.coordinator.async_refresh_now(target.devid)
+        return
+    entries = _loaded_entries(hass)
+    if not entries:
+        raise _invalid(key="no_loaded_entry")
+    for entry in entries:
+        await entry.runtime_data.coordinator.async_refresh_now()
+
+
+async def _get_parameters(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
+    """Return ``{"devid": …, "registers": {"P4.v1": 58.5, …}}`` of a module, sorted."""
+    target = _module_target(hass, call.data[ATTR_DEVICE_ID])
+    registers = target.coordinator.registers(target.devid)
+    return {
+        "devid": target.devid,
+        "registers": dict(
+            sorted(registers.items(), key=lambda item: _sort_key(item[0]))
+        ),
+    }
+
+
+def _sort_key(address: str) -> tuple[int, str, int]:
+    """Order addresses by pool number, channel and index (``P4.v2`` before ``P4.v10``).
+
+    The store's addresses are built from parsed keys, so they always parse again.
+    """
+    key = ParamKey.parse("", address)
+    return (int(key.pool[1:]), key.chan, key.idx)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, from `async_setup`)."""
+
+    async def set_parameter(call: ServiceCall) -> None:
+        await _set_parameter(hass, call)
+
+    async def send_command(call: ServiceCall) -> None:
+        await _send_command(hass, call)
+
+    async def refresh(call: ServiceCall) -> None:
+        await _refresh(hass, call)
+
+    async def get_parameters(call: ServiceCall) -> ServiceResponse:
+        return await _get_parameters(hass, call)
+
+    hass.services.async_register(
+        DOMAIN, SERVICE_SET_PARAMETER, set_parameter, schema=SET_PARAMETER_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_SEND_COMMAND, send_command, schema=SEND_COMMAND_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_REFRESH, refresh, schema=REFRESH_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_PARAMETERS,
+        get_parameters,
+        schema=GET_PARAMETERS_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

@@ -75,6 +75,9 @@ class Faults:
     * `degraded_modules`: the modules listing returns degraded rows (§2.5, §7.3).
     * `bundle`: ``"broken"`` (truncated, garbled JS) or ``"empty"`` (empty JS bodies,
       HTML without the index reference) on the web host.
+    * `listen_delay`: seconds before a listen emit takes effect, so a REST prime can be
+      answered before the socket listens (the ordering caveat of §3.1): a change made in
+      between is never pushed to that socket.
     """
 
     zombie: bool = False
@@ -85,6 +88,7 @@ class Faults:
     latency_paths: list[str] = field(default_factory=list)
     degraded_modules: bool = False
     bundle: BundleFault = None
+    listen_delay: float = 0.0
 
     def fail(
         self,
@@ -112,6 +116,7 @@ class Faults:
         self.latency_paths.clear()
         self.degraded_modules = False
         self.bundle = None
+        self.listen_delay = 0.0
 
     def take_error(self, path: str) -> ErrorRule | None:
         """Return the rule that fails this request (consuming one of its `times`)."""
@@ -143,7 +148,7 @@ class Faults:
 
         Forms: ``zombie``, ``ignore_binds``, ``degraded_modules``, ``bundle=broken``,
         ``bundle=empty``, ``latency=0.5``, ``latency=0.5@modules/*``,
-        ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
+        ``listen_delay=1.5``, ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
         (e.g. ``fail=modules/parameters:503:html``).
         """
         name, _, value = spec.partition("=")
@@ -157,6 +162,8 @@ class Faults:
             self.latency = float(seconds)
             if paths:
                 self.latency_paths = paths.split(",")
+        elif name == "listen_delay" and value:
+            self.listen_delay = float(value)
         elif name == "login_dup_entry" and value:
             self.login_dup_entry = int(value)
         elif name == "fail" and value:

@@ -141,7 +141,26 @@ class Realtime:
         self._listen(sid, data, activity=True)
 
     def _listen(self, sid: str, data: Any, *, activity: bool) -> None:
-        """Add the known devids of a listen payload to the session."""
+        """Add the known devids of a listen payload to the session (after `listen_delay`)."""
+        delay = self._faults.listen_delay
+        if delay > 0:
+            task = asyncio.get_running_loop().create_task(
+                self._listen_later(delay, sid, data, activity=activity)
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        self._apply_listen(sid, data, activity=activity)
+
+    async def _listen_later(
+        self, delay: float, sid: str, data: Any, *, activity: bool
+    ) -> None:
+        """Apply a listen emit `delay` seconds late (fault ``listen_delay``)."""
+        await asyncio.sleep(delay)
+        self._apply_listen(sid, data, activity=activity)
+
+    def _apply_listen(self, sid: str, data: Any, *, activity: bool) -> None:
+        """Record the known devids of a listen payload in the session."""
         session = self.sessions.get(sid)
         if session is None or not isinstance(data, dict):
             _LOGGER.debug("ignoring listen from %s: %r", sid, data)

@@ -8,6 +8,7 @@ configuration folder unless this project's package was imported first, so import
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import dataclasses
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -51,6 +52,22 @@ def login_data(simulator: Simulator) -> dict[str, Any]:
 
 
 # --- runtime fixtures (issue 5 runtime; helpers in tests/integration_fixtures.py) -----
+
+
+@pytest.fixture(autouse=True)
+def _no_settle_prime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leave the settling prime out of new coordinators (a test of it turns it back on).
+
+    It would add a prime at an arbitrary moment to tests that count primes, and heal a
+    lost push that a test means to see.
+    """
+    from custom_components.bragerone import coordinator  # noqa: PLC0415
+
+    monkeypatch.setattr(
+        coordinator,
+        "TIMINGS",
+        dataclasses.replace(coordinator.TIMINGS, settle_delay=None),
+    )
 
 
 @pytest.fixture

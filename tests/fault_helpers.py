@@ -47,9 +47,10 @@ FAST_TIMINGS = RuntimeTimings(
     supervisor_interval=0.2,
     silence_timeout=60.0,
     poll_interval=0.5,
+    settle_delay=None,
 )
-"""Short limits and back-off for the fault suite; silence re-primes only where asked
-(a re-prime heals everything, so it must not hide a lost change)."""
+"""Short limits and back-off for the fault suite; silence re-primes only where asked and
+no settling prime (a re-prime heals everything, so it must not hide a lost change)."""
 
 RECOVERY_TIMEOUT = 10.0
 """Seconds within which every entity must match the simulator after a fault ends."""

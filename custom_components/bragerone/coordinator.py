@@ -46,6 +46,7 @@ from .api.const import (
     RECONNECT_BACKOFF_INITIAL,
     RECONNECT_BACKOFF_MAX,
     REQUEST_TIMEOUT,
+    SETTLE_DELAY,
     SILENCE_TIMEOUT,
     SUPERVISOR_INTERVAL,
 )
@@ -85,6 +86,7 @@ class RuntimeTimings:
     supervisor_interval: float = SUPERVISOR_INTERVAL
     silence_timeout: float = SILENCE_TIMEOUT
     poll_interval: float = MODULES_POLL_INTERVAL
+    settle_delay: float | None = SETTLE_DELAY
 
 
 TIMINGS = RuntimeTimings()
@@ -258,6 +260,7 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
             supervisor_interval=self.timings.supervisor_interval,
             silence_timeout=self.timings.silence_timeout,
             poll_interval=self.timings.poll_interval,
+            settle_delay=self.timings.settle_delay,
         )
         self.language = hass.config.language
         self.write_timeout = WRITE_CONFIRM_TIMEOUT

@@ -76,6 +76,8 @@ async def make_gateway(
             "silence_timeout": 60.0,
             "poll_interval": 60.0,
             "bind_grace": 0.0,
+            # A settling prime heals lost pushes: only the tests of it turn it on.
+            "settle_delay": None,
         }
         options.update(kwargs)
         gateway = Gateway(owner, **options)

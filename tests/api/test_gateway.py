@@ -328,3 +328,42 @@ async def test_a_failing_listener_does_not_break_the_gateway(
     await sim.set(BOILER, "P4.v1", 57.5)
     await wait_for(lambda: gateway.store.get(ParamKey.parse(BOILER, "P4.v1")) == 57.5)
     assert gateway.stats.reconnects == 0
+
+
+@pytest.mark.parametrize("settle_delay", [0.3, None])
+async def test_settling_prime_catches_a_change_made_before_the_listen_took_effect(
+    sim: Simulator, make_gateway: GatewayFactory, settle_delay: float | None
+) -> None:
+    """The server answers the prime before it handles the listen (§3.1 ordering caveat).
+
+    A change made in that window is pushed to nobody; the settling prime brings it in.
+    Without it (None) the store keeps the old value, which is what the prime is for.
+    """
+    sim.faults.listen_delay = 0.5
+    gateway = await up(await make_gateway(settle_delay=settle_delay))
+    key = ParamKey.parse(BOILER, "P4.v1")
+    await sim.set(BOILER, "P4.v1", 63.5)
+    # The listen takes effect now; later changes are pushed again.
+    await wait_for(lambda: sim.sessions()[gateway.bound_sid or ""].listening)
+    await sim.set(BOILER, "P4.v2", 12)
+    await wait_for(lambda: gateway.store.get(ParamKey.parse(BOILER, "P4.v2")) == 12)
+    if settle_delay is None:
+        await asyncio.sleep(0.6)
+        assert gateway.store.get(key) != 63.5
+        assert gateway.stats.settle_primes == 0
+        return
+    await wait_for(lambda: gateway.store.get(key) == 63.5)
+    assert gateway.stats.settle_primes == 1
+    assert store_matches(gateway, sim)
+
+
+async def test_settling_prime_is_cancelled_with_its_connection(
+    sim: Simulator, make_gateway: GatewayFactory
+) -> None:
+    """A connection that ends before its settling prime leaves no prime behind it."""
+    gateway = await up(await make_gateway(settle_delay=0.5))
+    await gateway.stop()
+    primes = sim.stats.primes
+    await asyncio.sleep(0.7)
+    assert sim.stats.primes == primes
+    assert gateway.stats.settle_primes == 0

@@ -275,6 +275,7 @@ def test_fault_specs_from_the_command_line() -> None:
         "bundle=empty",
         "latency=0.5@modules/*,user",
         "login_dup_entry=3",
+        "listen_delay=1.5",
         "fail=modules/parameters:503:html:times=2",
         "fail=module/command*:408:code=E_DISPATCH_EVENT_TIMEOUT",
     ):
@@ -287,6 +288,7 @@ def test_fault_specs_from_the_command_line() -> None:
     assert faults.latency_for("modules/parameters") == 0.5
     assert faults.latency_for("objects") == 0.0
     assert faults.login_dup_entry == 3
+    assert faults.listen_delay == 1.5
     command, prime = faults.errors
     assert (prime.endpoint, prime.status, prime.html, prime.times) == (
         "modules/parameters",

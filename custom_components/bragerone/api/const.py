@@ -106,5 +106,13 @@ SILENCE_TIMEOUT: Final = 180.0
 ZOMBIE_STALE_PRIMES: Final = 2
 """This many consecutive silence re-primes that found missed changes force a new socket."""
 
+SETTLE_DELAY: Final = 2.0
+"""Seconds after a (re)connect's prime before a second, settling prime (§3.1 ordering caveat).
+
+Listening is a socket emit and the prime a REST call: the server may answer the prime
+before it handles the listen, and a change in between would never be pushed. The
+settling prime picks such a change up; values pushed meanwhile are never overwritten
+(DESIGN.md decision 4)."""
+
 MODULES_POLL_INTERVAL: Final = 60.0
 """Interval of the slow modules-listing poll that refreshes module online state (§3.1)."""

@@ -8,7 +8,10 @@ object:
 3. emit both listen variants for parameters and activity (§3.3);
 4. REST-prime the modules (``POST /v1/modules/parameters``) into the store, never
    overwriting a newer push (DESIGN.md decision 4);
-5. refresh module connectivity from the modules listing.
+5. refresh module connectivity from the modules listing;
+6. `settle_delay` seconds later, prime once more: the server may have answered the
+   prime before it handled the listen emit (§3.1 ordering caveat), and a change made in
+   between is pushed to nobody.
 
 The session counts as up once step 4 succeeded (until then the store may hold values
 from before an outage). Steps 1 to 5 repeat on every reconnect. Reconnection uses
@@ -46,6 +49,7 @@ from .const import (
     MODULES_POLL_INTERVAL,
     RECONNECT_BACKOFF_INITIAL,
     RECONNECT_BACKOFF_MAX,
+    SETTLE_DELAY,
     SILENCE_TIMEOUT,
     SUPERVISOR_INTERVAL,
     ZOMBIE_STALE_PRIMES,
@@ -72,7 +76,8 @@ class GatewayStats:
     `events` parameter-change frames; `silence_reprimes` primes caused by silence,
     `silences_healed` those that found changes the socket had missed;
     `zombie_reconnects` fresh connections opened because of repeated missed changes;
-    `memory_reprimes` primes caused by event ``22``.
+    `memory_reprimes` primes caused by event ``22``; `settle_primes` the settling
+    primes after a (re)connect (`Gateway` step 6).
     """
 
     connects: int = 0
@@ -86,6 +91,7 @@ class GatewayStats:
     silences_healed: int = 0
     zombie_reconnects: int = 0
     memory_reprimes: int = 0
+    settle_primes: int = 0
     last_event_monotonic: float | None = None
 
 
@@ -145,6 +151,9 @@ class Gateway:
             Interval of the modules-listing poll (module online state; primes while down).
         bind_grace:
             Pause between the namespace connect and the bind.
+        settle_delay:
+            Seconds after a connection's prime before the settling prime (step 6);
+            None leaves it out.
 
     """
 
@@ -164,6 +173,7 @@ class Gateway:
         zombie_primes: int = ZOMBIE_STALE_PRIMES,
         poll_interval: float = MODULES_POLL_INTERVAL,
         bind_grace: float = BIND_GRACE,
+        settle_delay: float | None = SETTLE_DELAY,
     ) -> None:
         """Configure the gateway; nothing connects before `start`."""
         self.client = client
@@ -178,6 +188,7 @@ class Gateway:
         self.zombie_primes = max(1, zombie_primes)
         self.poll_interval = poll_interval
         self.bind_grace = bind_grace
+        self.settle_delay = settle_delay
         self.realtime = RealtimeClient(
             server=client.server,
             session=client.session,
@@ -205,6 +216,7 @@ class Gateway:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pending_primes: set[str] = set()
         self._attempts = 0
+        self._settle: asyncio.Task[None] | None = None
 
     # --- public state ------------------------------------------------------------------
 
@@ -344,6 +356,8 @@ class Gateway:
         await self._refresh_modules()
         # Without a prime the store may hold values from before the outage: stay down.
         self._set_session(up=primed)
+        if primed:
+            self._schedule_settle()
         return True
 
     async def _token_for_connect(self) -> str:
@@ -403,6 +417,8 @@ class Gateway:
             if self._prime_pending:
                 self._prime_pending = not await self._safe_prime(self.devids)
                 self._set_session(up=not self._prime_pending)
+                if not self._prime_pending:
+                    self._schedule_settle()
             if await self._check_silence():
                 self.stats.zombie_reconnects += 1
                 LOGGER.info(
@@ -412,6 +428,9 @@ class Gateway:
 
     async def _close(self) -> None:
         """Tear the socket down (bounded) and mark the session down."""
+        if self._settle is not None:
+            self._settle.cancel()
+            self._settle = None
         await self.realtime.disconnect()
         self.bound_sid = None
         self._set_session(up=False)
@@ -501,6 +520,24 @@ class Gateway:
             )
             return False
         return True
+
+    def _schedule_settle(self) -> None:
+        """Start the settling prime of this connection (step 6), unless left out."""
+        if self.settle_delay is None:
+            return
+        if self._settle is not None:
+            self._settle.cancel()
+        self._settle = task = asyncio.create_task(
+            self._settle_prime(self.settle_delay), name="bragerone-settle-prime"
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _settle_prime(self, delay: float) -> None:
+        """Prime every module once `delay` seconds after the connection's first prime."""
+        await asyncio.sleep(delay)
+        if await self._safe_prime(self.devids):
+            self.stats.settle_primes += 1
 
     def _schedule_prime(self, devid: str) -> None:
         """Re-prime one module soon; requests for modules already queued are merged."""

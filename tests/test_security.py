@@ -54,8 +54,9 @@ from custom_components.bragerone.integration import server_from_data
 from simulator import Simulator
 from simulator.faults import MALFORMED_KINDS
 
-from .fault_helpers import (
+from .faults.helpers import (
     FAST_TIMINGS,
+    SETPOINT,
     Mutator,
     coordinator_of,
     wait_until_listening,
@@ -63,7 +64,6 @@ from .fault_helpers import (
 )
 from .integration_fixtures import MIXER, catalogue_data, entry_data, wait_for
 
-SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 NEW_PASSWORD = "N3w-Secur1ty-Passw0rd"
 WRONG_PASSWORD = "Wr0ng-Secur1ty-Passw0rd"
 TOKEN_PIECE = 12

@@ -13,7 +13,6 @@ the socket cannot receive them, so only the re-prime after the fault can bring t
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from homeassistant.components.number import (
     ATTR_VALUE,
@@ -28,12 +27,13 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import coordinator as coordinator_module
-from custom_components.bragerone.api._logging import reset_log_once
 from simulator import Simulator
+from tests.integration_fixtures import MIXER, state_of, wait_for
 
-from .fault_helpers import (
+from .helpers import (
+    CLOUD,
     FAST_TIMINGS,
+    SETPOINT,
     Mutator,
     StateRecorder,
     assert_clean_log,
@@ -42,33 +42,10 @@ from .fault_helpers import (
     wait_until_listening,
     wait_until_matching,
 )
-from .integration_fixtures import MIXER, state_of, wait_for
 
-CLOUD = "binary_sensor.dom_kowalskich_cloud_connection"
-SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 NEW_PASSWORD = "N3w-Fault-Passw0rd"
 SHORT_SILENCE = 1.0
 """Silence time-out of the tests whose socket stays up but hears nothing."""
-
-
-@pytest.fixture(autouse=True)
-def fast_timings(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Use short time limits and back-off; log everything of ours from INFO up."""
-    monkeypatch.setattr(coordinator_module, "TIMINGS", FAST_TIMINGS)
-    caplog.set_level(logging.INFO, logger="custom_components.bragerone")
-    reset_log_once()
-
-
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
-) -> MockConfigEntry:
-    """Return the loaded entry once every entity matches and pushes reach it."""
-    await wait_until_matching(hass, init_integration, simulator)
-    await wait_until_listening(init_integration, simulator)
-    return init_integration
 
 
 def _recorder(hass: HomeAssistant, entry: MockConfigEntry) -> StateRecorder:
@@ -96,6 +73,29 @@ async def test_dropped_socket(
     recorder.stop()
     assert recorder.went_unavailable() == recorder.watched
     assert coordinator_of(entry).gateway.stats.reconnects >= 1
+    assert_clean_log(caplog)
+
+
+async def test_listen_taking_effect_after_the_prime(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The cloud answers the reconnect's prime before it handles the listen (§3.1).
+
+    A change made in between is pushed to nobody; the settling prime brings it in, so
+    the entity does not stay stale until the next change or silence re-prime.
+    """
+    gateway = coordinator_of(entry).gateway
+    gateway.settle_delay = 1.0
+    simulator.faults.listen_delay = 0.6
+    reconnects = gateway.stats.reconnects
+    await simulator.drop_sockets()
+    await wait_for(lambda: gateway.stats.reconnects > reconnects and gateway.session_up)
+    await Mutator(entry, simulator).step()
+    await wait_until_matching(hass, entry, simulator)
+    assert gateway.stats.settle_primes == 1
     assert_clean_log(caplog)
 
 

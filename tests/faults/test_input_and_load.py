@@ -1,6 +1,6 @@
 """The fault suite, part two: slow answers, bad input, module changes, load, options, shutdown.
 
-Same shape as `tests/test_faults.py`: set up, check every entity against the simulator,
+Same shape as `test_outages.py`: set up, check every entity against the simulator,
 apply the fault, change registers while it lasts, lift it, and check that every entity
 matches again within `RECOVERY_TIMEOUT`, with a clean log.
 """
@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable
 import copy
 import dataclasses
 import json
-import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,16 +30,18 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bragerone import coordinator as coordinator_module
-from custom_components.bragerone.api._logging import reset_log_once
 from custom_components.bragerone.config_flow import STEP_REASONS
 from custom_components.bragerone.const import CONF_CATALOGUE
 from custom_components.bragerone.coordinator import CONNECTED_AT_GETTER
 from custom_components.bragerone.entity import BragerOneParameterEntity
 from simulator import Simulator
 from simulator.faults import MALFORMED_KINDS, OVERSIZED_ENTRIES
+from tests.integration_fixtures import BOILER, MIXER, state_of, wait_for
 
-from .fault_helpers import (
+from .helpers import (
+    CLOUD,
     FAST_TIMINGS,
+    SETPOINT,
     Mutator,
     StateRecorder,
     assert_clean_log,
@@ -52,40 +53,15 @@ from .fault_helpers import (
     wait_until_listening,
     wait_until_matching,
 )
-from .integration_fixtures import BOILER, MIXER, state_of, wait_for
 
-CLOUD = "binary_sensor.dom_kowalskich_cloud_connection"
-SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 SLOW = 1.5
 """Seconds the simulator takes to answer in the slow test (the client allows 1 s)."""
 FLOOD_CHANGES = 3000
 FLOOD_SECONDS = 1.5
 SHUTDOWN_LIMIT = 10.0
-STRINGS = (
-    Path(__file__).parent.parent / "custom_components" / "bragerone" / "strings.json"
-)
+STRINGS = Path(__file__).parents[2] / "custom_components" / "bragerone" / "strings.json"
 NON_NUMERIC = {BOILER: {"P4.v0", "P4.v1", "P4.v2", "P4.v3", "P4.v5"}}
 """The registers the ``non_numeric`` malformed kind sends text, NaN or lists for."""
-
-
-@pytest.fixture(autouse=True)
-def fast_timings(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Use short time limits and back-off; log everything of ours from INFO up."""
-    monkeypatch.setattr(coordinator_module, "TIMINGS", FAST_TIMINGS)
-    caplog.set_level(logging.INFO, logger="custom_components.bragerone")
-    reset_log_once()
-
-
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
-) -> MockConfigEntry:
-    """Return the loaded entry once every entity matches and pushes reach it."""
-    await wait_until_matching(hass, init_integration, simulator)
-    await wait_until_listening(init_integration, simulator)
-    return init_integration
 
 
 def _module_entities(

@@ -35,8 +35,7 @@ from custom_components.bragerone.coordinator import (
 )
 from custom_components.bragerone.entity import BragerOneParameterEntity
 from simulator import Simulator
-
-from .integration_fixtures import wait_for
+from tests.integration_fixtures import wait_for
 
 FAST_TIMINGS = RuntimeTimings(
     request_timeout=1.0,
@@ -51,6 +50,11 @@ FAST_TIMINGS = RuntimeTimings(
 )
 """Short limits and back-off for the fault suite; silence re-primes only where asked and
 no settling prime (a re-prime heals everything, so it must not hide a lost change)."""
+
+CLOUD = "binary_sensor.dom_kowalskich_cloud_connection"
+"""The entry's cloud-connection entity."""
+SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
+"""A writable number of the mixer module."""
 
 RECOVERY_TIMEOUT = 10.0
 """Seconds within which every entity must match the simulator after a fault ends."""

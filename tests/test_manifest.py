@@ -122,11 +122,51 @@ def test_every_translation_has_every_key(path: Path) -> None:
     assert _key_paths(other) == _key_paths(strings)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        INTEGRATION / "strings.json",
+        *sorted((INTEGRATION / "translations").glob("*.json")),
+    ],
+    ids=lambda p: p.name,
+)
+def test_translation_shapes(path: Path) -> None:
+    """The sections Home Assistant reads by a fixed leaf have that leaf (hassfest's rules).
+
+    An exception without ``message`` or an issue without ``title`` and ``description``
+    is shown as its bare key.
+    """
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    for key, exception in strings.get("exceptions", {}).items():
+        assert isinstance(exception, dict), key
+        assert set(exception) == {"message"}, key
+        assert isinstance(exception["message"], str), key
+    for key, issue in strings.get("issues", {}).items():
+        assert {"title", "description"} <= set(issue), key
+    for key, service in strings.get("services", {}).items():
+        assert {"name", "description"} <= set(service), key
+        for field, text in service.get("fields", {}).items():
+            assert set(text) == {"name", "description"}, (key, field)
+    for platform in strings.get("entity", {}).values():
+        for key, entity in platform.items():
+            assert "name" in entity, key
+
+
 def test_icons_json_is_valid() -> None:
-    """icons.json, when present, is a JSON object."""
+    """icons.json, when present, is a JSON object with an icon for every action."""
     icons = INTEGRATION / "icons.json"
     if icons.exists():
-        assert isinstance(json.loads(icons.read_text(encoding="utf-8")), dict)
+        content = json.loads(icons.read_text(encoding="utf-8"))
+        assert isinstance(content, dict)
+        if "services" in content:
+            services = yaml.safe_load(
+                (INTEGRATION / "services.yaml").read_text(encoding="utf-8")
+            )
+            assert set(content["services"]) == set(services)
+            assert all(
+                icon["service"].startswith("mdi:")
+                for icon in content["services"].values()
+            )
 
 
 async def test_integration_loads_and_services_match(hass: HomeAssistant) -> None:

@@ -231,7 +231,10 @@ async def test_set_parameter_refuses_bad_input(
         await _set(hass, devid, **fields)
     assert err.value.translation_key == key
     assert err.value.translation_domain == DOMAIN
-    assert "{" not in str(err.value)  # translated with every placeholder filled
+    # Translated, with every placeholder filled (an untranslated error shows its key).
+    assert "{" not in str(err.value)
+    assert str(err.value) != key
+    assert " " in str(err.value)
     assert simulator.stats.writes == writes
     assert simulator.get(MIXER, "P6.v0") == 40
 

@@ -19,6 +19,7 @@ _ENTRY_POINTS = frozenset(
         "async_unload_entry",
         "async_migrate_entry",
         "async_remove_config_entry_device",
+        "async_remove_entry",
     }
 )
 

@@ -28,6 +28,7 @@ from homeassistant.exceptions import (
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from . import issues
 from .api import (
     ApiError,
     AuthenticationError,
@@ -358,7 +359,11 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
         await super().async_shutdown()
 
     async def _async_update_data(self) -> dict[str, Module]:
-        """Read the modules listing; detach devices of modules the account no longer has."""
+        """Read the modules listing; detach devices of modules the account no longer has.
+
+        Modules of the installation that the entry does not follow raise the
+        ``new_modules`` repair issue (`issues.async_new_modules`).
+        """
         try:
             modules = await self.client.modules(self.object_id)
         except AuthenticationError as err:
@@ -372,6 +377,13 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
                 translation_placeholders={"error": str(err)},
             ) from err
         rows = {m.devid: m for m in modules if m.devid in self.devids}
+        configured = set(self.config_entry.data[CONF_MODULES])
+        issues.async_new_modules(
+            self.hass,
+            self.config_entry.entry_id,
+            self.config_entry.title,
+            [m for m in modules if m.devid not in configured],
+        )
         if rows:
             self._detach_devices(set(self.devids) - set(rows))
         else:

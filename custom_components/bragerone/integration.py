@@ -29,6 +29,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from . import issues
 from .api import AuthenticationError, BragerOneClient, BragerOneError, Server
 from .api.catalogue import Catalogue, CatalogueError
 from .api.const import SERVERS
@@ -71,6 +72,7 @@ __all__ = [
     "BragerOneConfigEntry",
     "async_migrate_entry",
     "async_remove_config_entry_device",
+    "async_remove_entry",
     "async_setup",
     "async_setup_entry",
     "async_unload_entry",
@@ -96,6 +98,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) ->
     try:
         catalogue = Catalogue.from_dict(entry.data[CONF_CATALOGUE])
     except (CatalogueError, KeyError) as err:
+        issues.async_catalogue_invalid(hass, entry.entry_id, entry.title, str(err))
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="catalogue_invalid",
@@ -121,6 +124,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) ->
         ) from err
     coordinator = BragerOneCoordinator(hass, entry, client, catalogue)
     await coordinator.async_config_entry_first_refresh()
+    issues.async_clear(hass, entry.entry_id)
     _register_devices(hass, entry, coordinator)
     entry.runtime_data = BragerOneRuntimeData(
         client=client, coordinator=coordinator, catalogue=catalogue
@@ -184,6 +188,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) -
     if unloaded:
         await entry.runtime_data.coordinator.async_shutdown()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) -> None:
+    """Remove the repair issues of a deleted entry."""
+    issues.async_clear(hass, entry.entry_id, removed=True)
 
 
 async def async_remove_config_entry_device(

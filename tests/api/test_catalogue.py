@@ -8,8 +8,11 @@ tests' own checker.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 import json
+import logging
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -21,13 +24,19 @@ from custom_components.bragerone.api import (
     Catalogue,
     CatalogueError,
     EntityDescriptor,
+    Module,
     ModuleCatalogue,
     build_catalogue,
+    build_catalogue_from,
     compare_catalogues,
     display_value,
 )
+from custom_components.bragerone.api.assets.discovery import DirectorySource
+from custom_components.bragerone.api.catalogue import load_assets, resolve_catalogue
 from custom_components.bragerone.api.resolver import ResolveResult
 from simulator import Simulator
+from simulator.modules import module_by_devid
+from simulator.webapp import generate_bundle
 
 from .conftest import BOILER, MIXER, server_of
 from .test_resolver import CASES, LANGS, check_against_truth, flat_registers
@@ -234,3 +243,100 @@ async def test_garbage_records_are_a_catalogue_error(
         with pytest.raises(CatalogueError) as caught:
             Catalogue.from_dict(data)
         assert caught.value.step == "entities"
+
+
+# --------------------------------------------------------------------------- offline builds
+
+
+def save_bundle(root: Path, renames: dict[str, str] | None = None) -> None:
+    """Save the seed-0 bundle into ``root`` as ``dump-assets`` does, renaming files (and their references)."""
+    renames = renames or {}
+    bundle = generate_bundle(0)
+    root.mkdir(parents=True, exist_ok=True)
+    for path, body in bundle.files.items():
+        name = path.rsplit("/", 1)[-1] or "index.html"
+        text = body
+        for old, new in renames.items():
+            text = text.replace(old, new)
+        (root / renames.get(name, name)).write_text(text, encoding="utf-8")
+
+
+def row_of(simulated: str, **changes: Any) -> Module:
+    """Return the listing row of a simulated module, with ``changes``."""
+    spec = module_by_devid(simulated)
+    row = Module(
+        devid=spec.devid,
+        name=spec.name,
+        title=spec.title,
+        version=spec.version,
+        device_menu=spec.device_menu,
+        language_variant=spec.language_variant,
+        permissions=spec.permissions,
+    )
+    return replace(row, **changes)
+
+
+async def test_an_offline_build_of_no_module_names_the_entities_step(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        await build_catalogue_from(
+            DirectorySource(tmp_path), modules=[], registers={}, system_version="1.0"
+        )
+    assert caught.value.step == "entities"
+    assert str(caught.value) == "entities: no module to build"
+
+
+async def test_a_device_menu_without_any_chunk_names_the_menu_step(
+    tmp_path: Path,
+) -> None:
+    bundle = generate_bundle(0)
+    fallbacks = [
+        path.rsplit("/", 1)[-1]
+        for path in bundle.files
+        if path.startswith(("/assets/0-", "/assets/module.menu-"))
+    ]
+    assert len(fallbacks) == 2
+    save_bundle(tmp_path, {name: f"renamed{name}" for name in fallbacks})
+    rows = [row_of(BOILER), row_of(MIXER, devid="NEWMODULE", device_menu=999)]
+    with pytest.raises(CatalogueError) as caught:
+        await build_catalogue_from(
+            DirectorySource(tmp_path),
+            modules=rows,
+            registers={BOILER: flat_registers(BOILER)},
+            system_version="1.0",
+        )
+    assert caught.value.step == "menu"
+    assert caught.value.devid == "NEWMODULE"
+    assert "deviceMenu 999" in str(caught.value)
+
+
+async def test_skipped_menu_tokens_are_reported_only_when_there_are_some(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.bragerone.api.catalogue")
+    save_bundle(tmp_path)
+    loaded = await load_assets(DirectorySource(tmp_path), modules=[row_of(MIXER)])
+    registers = {MIXER: flat_registers(MIXER)}
+    full = resolve_catalogue(loaded, registers=registers, system_version="1.0")
+    hidden = [
+        h["token"]
+        for h in generate_bundle(0).ground_truth["modules"][MIXER]["hidden"]
+        if h["reason"] in {"invisible", "device_unavailable"}
+    ]
+    report = [m for m in caplog.messages if "yield no entity" in m]
+    assert len(report) == 1
+    assert all(token in report[0] for token in hidden)
+
+    caplog.clear()
+    shown = {d.token for d in full.modules[MIXER].descriptors}
+    item = loaded.modules[MIXER]
+    visible_only = replace(
+        loaded,
+        modules={
+            MIXER: replace(item, menu=tuple(p for p in item.menu if p.token in shown))
+        },
+    )
+    again = resolve_catalogue(visible_only, registers=registers, system_version="1.0")
+    assert again.descriptors() == list(full.modules[MIXER].descriptors)
+    assert not [m for m in caplog.messages if "yield no entity" in m]

@@ -465,7 +465,10 @@ def test_results_are_fresh_copies() -> None:
         ("'\\101'", "A"),
         ("'\\uD83D'", "\ud83d"),
         ("(() => { let a = 1; a += 2; a = a * 2; return a; })()", 6),
-        ("(() => { const o = {}; o['k' + 1] = 2; o.n ??= 3; return o; })()", {"k1": 2}),
+        (
+            "(() => { const o = {}; o['k' + 1] = 2; o.n ??= 3; return o; })()",
+            {"k1": 2, "n": 3},
+        ),
         ("(() => { function inner(x) { return x * 2; } return inner(4); })()", 8),
         ("(() => { { const a = 5; return a; } })()", 5),
         ("(() => { ; if (0) return 1; })()", UNDEFINED),

@@ -12,19 +12,25 @@ import aiohttp
 import pytest
 
 from custom_components.bragerone.api import (
+    ApiError,
     AuthToken,
     BragerObject,
+    BragerOneError,
     BragerOneTimeoutError,
     InvalidResponseError,
     Module,
     ModuleStatus,
+    ParamKey,
     ParamUpdate,
     RealtimeClient,
     Server,
     Snapshot,
+    SystemVersion,
+    User,
     parse_address,
 )
-from custom_components.bragerone.api._logging import reset_log_once
+from custom_components.bragerone.api._logging import log_once, reset_log_once, shorten
+from custom_components.bragerone.api.models import iter_updates
 from custom_components.bragerone.api.realtime import decode_event
 
 
@@ -114,6 +120,14 @@ def test_degraded_module_rows() -> None:
     assert modules["CCC"].online is True
     assert modules["AAA"].degraded
     assert not modules["CCC"].degraded
+    assert modules["AAA"].label == "AAA"  # no name nor title: the devid
+
+
+def test_custom_server_takes_the_api_url_with_or_without_v1() -> None:
+    for api_url in ("http://127.0.0.1:8080/v1/", "http://127.0.0.1:8080"):
+        server = Server.custom(api_url, "http://127.0.0.1:8081/")
+        assert server.rest_base == "http://127.0.0.1:8080/v1"
+        assert server.web_base == "http://127.0.0.1:8081"
 
 
 def test_snapshot_entry_forms_and_bad_keys() -> None:
@@ -234,3 +248,187 @@ async def test_connect_to_a_silent_server_is_bounded(silent_server: int) -> None
         assert not realtime.connected
         async with asyncio.timeout(1):
             await realtime.disconnect()
+
+
+# --- lenient parsing of odd payloads ----------------------------------------------------
+
+
+def test_token_fields_of_the_wrong_type_are_dropped() -> None:
+    token = AuthToken.from_wire(
+        {
+            "accessToken": "abc",
+            "expiresAt": "next tuesday",
+            "user": {"id": True},
+            "objects": [{"id": 12.0}, {"id": "-3"}, {"id": "12a"}, {"id": "1" * 5000}],
+        }
+    )
+    assert token.expires_at is None
+    assert token.user_id is None
+    assert token.object_ids == (12, -3)
+    naive = AuthToken.from_wire({"token": "t", "expiresAt": "2026-01-01T12:00:00"})
+    assert naive.expires_at == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    with pytest.raises(InvalidResponseError, match="not an object"):
+        AuthToken.from_wire(["abc"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "version", "dev_mode"),
+    [
+        ({"version": {"version": "2.1.0", "devMode": True}}, "2.1.0", True),
+        ({"version": "2.1.0", "devMode": True}, "2.1.0", True),
+        ({"version": "2.1.0"}, "2.1.0", False),
+    ],
+)
+def test_system_version_envelope_and_bare_object(
+    payload: Any, version: str, dev_mode: bool
+) -> None:
+    parsed = SystemVersion.from_wire(payload)
+    assert (parsed.version, parsed.dev_mode) == (version, dev_mode)
+
+
+@pytest.mark.parametrize(
+    "payload", [{"version": 2}, {"version": {"devMode": True}}, {}, "2.1.0", None]
+)
+def test_system_version_without_a_version_string_is_invalid(payload: Any) -> None:
+    with pytest.raises(InvalidResponseError, match="no version string"):
+        SystemVersion.from_wire(payload)
+
+
+def test_user_envelope_bare_object_and_garbage() -> None:
+    wrapped = User.from_wire({"user": {"id": "7", "name": "Jan", "email": ""}})
+    assert (wrapped.id, wrapped.name, wrapped.email) == (7, "Jan", None)
+    bare = User.from_wire({"id": 8, "language": "pl"})
+    assert (bare.id, bare.language) == (8, "pl")
+    for garbage in ({"user": "Jan"}, ["Jan"], None):
+        with pytest.raises(InvalidResponseError, match="not an object"):
+            User.from_wire(garbage)
+
+
+def test_rows_without_an_id_are_skipped_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.bragerone.api")
+    reset_log_once()
+    rows = [
+        {"name": "no id"},
+        {"id": "x"},
+        "junk",
+        {"id": 4, "addressCity": "Pszczyna"},
+    ]
+    objects = BragerObject.list_from_wire(rows)
+    assert [(o.id, o.name, o.address_city) for o in objects] == [(4, "4", "Pszczyna")]
+    assert caplog.messages.count("Skipping an object row without id") == 1
+    with pytest.raises(InvalidResponseError):
+        BragerObject.list_from_wire("objects")
+
+
+def test_module_status_forms() -> None:
+    single = ModuleStatus.list_from_wire({"devid": "DEV", "connectedAt": 1700000000})
+    assert [(s.devid, s.online) for s in single] == [("DEV", True)]
+    mixed = ModuleStatus.list_from_wire(
+        {"DEV": {"connectedAt": "0"}, "BAD": "offline", "OTHER": {"gateway": None}}
+    )
+    assert [(s.devid, s.online) for s in mixed] == [("DEV", False), ("OTHER", None)]
+    assert ModuleStatus.list_from_wire(["DEV"]) == []
+
+
+def test_stamps_are_finite_numbers_only() -> None:
+    def stamp(value: Any) -> float | None:
+        return ParamUpdate(
+            devid="D", pool="P4", chan="v", idx=1, value=1, meta={"updatedAt": value}
+        ).updated_at
+
+    assert stamp(1700000000) == 1700000000.0
+    assert stamp(10**400) is None
+    assert stamp(float("nan")) is None
+    assert stamp(value=True) is None
+    assert stamp("1700000000") is None
+
+
+def test_bad_frames_and_entries_are_skipped_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.bragerone.api")
+    reset_log_once()
+    for _ in range(2):
+        assert list(iter_updates(["not", "a", "frame"], ts=0)) == []
+        frame = {"DEV": {4: {"v1": None, "v2": [1], "v3": 7}, "": {"v1": 1}}}
+        updates = list(iter_updates(frame, ts=5))
+        assert [(u.key, u.value, u.ts) for u in updates] == [
+            (ParamKey("DEV", "P4", "v", 3), 7, 5)
+        ]
+    assert (
+        caplog.messages.count("Skipping a parameter frame that is not an object") == 1
+    )
+    assert caplog.messages.count("Skipping entry of P4.v1 (and later bad entries)") == 1
+    assert caplog.messages.count("Skipping pool '' (and later bad pools)") == 1
+
+
+def test_snapshot_of_nothing_of_garbage_and_its_modules() -> None:
+    assert Snapshot.from_wire("", ts=0) == Snapshot()
+    with pytest.raises(InvalidResponseError, match="not an object"):
+        Snapshot.from_wire([{"DEV": {}}], ts=0)
+    snapshot = Snapshot.from_wire(
+        {"DEV": {"P4": {"v1": 1}}, "OTHER": {"p5": {"s0": 2}}}, ts=0
+    )
+    assert snapshot.devids == {"DEV", "OTHER"}
+    assert snapshot.values("OTHER") == {"P5.s0": 2}
+
+
+def test_addresses_accept_numeric_and_lower_case_pools() -> None:
+    assert parse_address("p4.v1") == ("P4", "v", 1)
+    assert ParamKey.parse("DEV", "4.s10").address == "P4.s10"
+    with pytest.raises(ValueError, match="register address"):
+        parse_address("P.v1")
+
+
+# --- logging helpers and errors ---------------------------------------------------------
+
+
+def test_log_once_forgets_when_its_memory_is_full(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.bragerone.api")
+    reset_log_once()
+    log_once("first", logging.INFO, "first problem")
+    for number in range(1, 512):
+        log_once(f"key{number}", logging.DEBUG, "filler")
+    log_once("first", logging.INFO, "first problem")  # still remembered
+    assert caplog.messages.count("first problem") == 1
+    log_once("one more", logging.DEBUG, "filler")  # the memory is full: forget all
+    log_once("first", logging.INFO, "first problem")
+    assert caplog.messages.count("first problem") == 2
+    reset_log_once()
+
+
+def test_shorten_flattens_and_cuts_bodies() -> None:
+    assert shorten("  <h1>502</h1>\r\n  Bad   Gateway ") == "<h1>502</h1> Bad Gateway"
+    cut = shorten("x" * 200, limit=10)
+    assert cut == "x" * 9 + "…"
+    assert len(cut) == 10
+
+
+@pytest.mark.parametrize(
+    ("error", "text", "transient"),
+    [
+        (ApiError(503), "HTTP 503", True),
+        (
+            ApiError(408, "E_DISPATCH_EVENT_TIMEOUT"),
+            "HTTP 408 E_DISPATCH_EVENT_TIMEOUT",
+            True,
+        ),
+        (ApiError(429, None, "slow down"), "HTTP 429: slow down", True),
+        (
+            ApiError(400, "E_VALIDATION", "bad devid"),
+            "HTTP 400 E_VALIDATION: bad devid",
+            False,
+        ),
+        (ApiError(404, "", ""), "HTTP 404", False),
+    ],
+)
+def test_api_error_text_and_transience(
+    error: ApiError, text: str, transient: bool
+) -> None:
+    assert str(error) == text
+    assert error.transient is transient
+    assert isinstance(error, BragerOneError)

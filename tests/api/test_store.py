@@ -168,3 +168,45 @@ def test_type_change_counts_as_a_change() -> None:
     store.apply_push([update("P4.v1", 1)])
     store.apply_push([update("P4.v1", 1.0)])
     assert [type(u.value) for u in heard] == [int, float]
+
+
+def test_reading_counts_and_clearing_per_module() -> None:
+    store = ParamStore()
+    store.apply_push(
+        [
+            update("P4.v1", 60.0, BOILER, updatedAt=100),
+            update("P4.s1", None, BOILER, storable=1),  # metadata only
+            update("P4.v1", 30.0, MIXER),
+        ]
+    )
+    meta_only = ParamKey.parse(BOILER, "P4.s1")
+    assert len(store) == 3
+    assert meta_only in store
+    assert ParamKey.parse(BOILER, "P4.v2") not in store
+    assert store.get(meta_only, "none yet") == "none yet"
+    assert store.flatten() == {BOILER: {"P4.v1": 60.0}, MIXER: {"P4.v1": 30.0}}
+    assert sorted(k.address for k in store.keys(BOILER)) == ["P4.s1", "P4.v1"]
+    state = store.state(ParamKey.parse(BOILER, "P4.v1"))
+    assert state is not None
+    assert state.updated_at == 100.0
+    store.clear(BOILER)
+    assert store.keys() == [ParamKey.parse(MIXER, "P4.v1")]
+    store.clear()
+    assert len(store) == 0
+
+
+def test_unwatching_one_of_two_watchers_of_a_key_keeps_the_other() -> None:
+    store = ParamStore()
+    key = ParamKey.parse(BOILER, "P4.v1")
+    first: list[ParamUpdate] = []
+    second: list[ParamUpdate] = []
+    unwatch_first = store.watch(first.extend, [key])
+    unwatch_second = store.watch(second.extend, [key])
+    unwatch_first()
+    store.apply_push([update("P4.v1", 1.0)])
+    assert (len(first), len(second)) == (0, 1)
+    unwatch_second()
+    unwatch_second()  # a second call is harmless
+    unwatch_first()
+    store.apply_push([update("P4.v1", 2.0)])
+    assert (len(first), len(second)) == (0, 1)

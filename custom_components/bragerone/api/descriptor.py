@@ -77,6 +77,16 @@ def pick_label(labels: Mapping[str, str], language: str | None) -> str | None:
     return None
 
 
+def finite_number(value: Any) -> int | float | None:
+    """Return ``value`` when it is a number a float can hold: not a bool, NaN, infinity or an int beyond the float range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return value if math.isfinite(value) else None
+    except OverflowError:  # an int too large for a float (JSON allows any length)
+        return None
+
+
 def _transform_from(data: Any) -> Transform | None:
     if data is None:
         return None
@@ -399,12 +409,11 @@ def display_value(
         return raw
     try:
         shown = transform.apply(raw)
-    except TransformError:
+    # OverflowError: a register int beyond the float range (JSON allows any length)
+    except (TransformError, OverflowError):
         return None
     if isinstance(shown, str) and shown in descriptor.token_labels:
         return pick_label(descriptor.token_labels[shown], language) or shown
-    if shown is None and transform.kind == KIND_TIME_OF_DAY_10MIN:
-        return None
     return shown
 
 
@@ -417,9 +426,9 @@ def live_limits(
         (descriptor.min_address, descriptor.min),
         (descriptor.max_address, descriptor.max),
     ):
-        raw = read_register(registers, address) if address else None
+        raw = finite_number(read_register(registers, address)) if address else None
         value: float | None = stored
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if raw is not None:
             shown: Any = raw
             if descriptor.transform is not None:
                 try:
@@ -480,7 +489,7 @@ def raw_from_display(
     except ValueError as err:
         msg = f"{descriptor.unique_id}: {value!r} is not a number"
         raise DescriptorValueError(msg) from err
-    if not math.isfinite(number):
+    if finite_number(number) is None:
         msg = f"{descriptor.unique_id}: {value!r} is not finite"
         raise DescriptorValueError(msg)
     low, high = live_limits(descriptor, registers or {})
@@ -504,8 +513,8 @@ def raw_from_display(
             descriptor.inverse is not None
             and descriptor.inverse.kind != KIND_TIME_OF_DAY_10MIN
         ):
-            raw = descriptor.inverse.apply(number)
-            if isinstance(raw, int | float):
+            raw = finite_number(descriptor.inverse.apply(number))
+            if raw is not None:  # else (a division by zero) the algebraic inverse
                 return round(raw)
         return transform.invert(number)
     except TransformError as err:

@@ -248,14 +248,13 @@ class SystemVersion:
     def from_wire(cls, payload: Any) -> Self:
         """Read ``{"version": {"version", "devMode"}}`` or the bare inner object."""
         inner = payload.get("version") if isinstance(payload, dict) else None
-        if isinstance(inner, str):
-            return cls(version=inner)
-        if not isinstance(inner, dict):
-            inner = payload
-        if not isinstance(inner, dict) or not isinstance(inner.get("version"), str):
+        if isinstance(inner, dict):
+            payload = inner
+        version = payload.get("version") if isinstance(payload, dict) else None
+        if not isinstance(version, str):
             msg = "system version answer has no version string"
             raise InvalidResponseError(msg)
-        return cls(version=inner["version"], dev_mode=inner.get("devMode") is True)
+        return cls(version=version, dev_mode=payload.get("devMode") is True)
 
 
 @dataclass(frozen=True, kw_only=True)

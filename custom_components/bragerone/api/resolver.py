@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 import logging
-import math
 from typing import Any, Final, Protocol
 
-from .assets.errors import AssetError, TransformError
+from .assets.errors import AssetError
 from .assets.parameters import (
     Command,
     ParameterMap,
@@ -33,6 +32,7 @@ from .descriptor import (
     EntityDescriptor,
     HaUnit,
     Option,
+    finite_number,
     ha_unit_for_text,
     pick_label,
 )
@@ -60,22 +60,18 @@ class MenuParameterLike(Protocol):
     @property
     def token(self) -> str:
         """The parameter token (``PARAM_P4_59``)."""
-        ...
 
     @property
     def section(self) -> str:
         """The menu section: ``read``, ``write``, ``status`` or ``special``."""
-        ...
 
     @property
     def route(self) -> str | None:
         """The route name (``modules.menu.boiler``)."""
-        ...
 
     @property
     def titles(self) -> Any:
         """The ancestor route titles (see the class docstring)."""
-        ...
 
 
 class ResolveError(AssetError):
@@ -188,17 +184,14 @@ def _menu_path(
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value if math.isfinite(value) else None
+    """Return a finite number of a register value (numeric strings too), else None."""
     if isinstance(value, str):
         try:
-            number = float(value)
+            parsed = float(value)
         except ValueError:
             return None
-        return int(number) if number.is_integer() else number
-    return None
+        value = int(parsed) if parsed.is_integer() else parsed
+    return finite_number(value)
 
 
 def _unit_code(pmap: ParameterMap, registers: Mapping[str, Any]) -> int | None:
@@ -256,12 +249,7 @@ def _limit_raw(
 def _apply(transform: Transform | None, raw: float | None) -> float | None:
     if raw is None or transform is None:
         return raw
-    if transform.kind == KIND_TIME_OF_DAY_10MIN:
-        return None
-    try:
-        shown = transform.apply(raw)
-    except TransformError:
-        return None
+    shown = transform.apply(raw)  # raw is a number: apply raises only for non-numbers
     return shown if isinstance(shown, int | float) else None
 
 
@@ -271,10 +259,9 @@ def _step(
     """Return the step in display units: the transform's slope, else 0.5 for half-degree families, else 1."""
     if transform is not None and transform.kind != KIND_TIME_OF_DAY_10MIN:
         zero, one = _apply(transform, 0), _apply(transform, 1)
-        if zero is not None and one is not None:
-            slope = round(abs(one - zero), 6)
-            if slope > 0:
-                return int(slope) if float(slope).is_integer() else slope
+        slope = 0.0 if zero is None or one is None else round(abs(one - zero), 6)
+        if slope > 0:
+            return int(slope) if float(slope).is_integer() else slope
         return 1
     if pmap.value:
         family = pmap.value[0]

@@ -281,15 +281,12 @@ class AssetSource(Protocol):
     @property
     def web_base(self) -> str:
         """Return the web-app host (``Origin``; base of relative paths)."""
-        ...
 
     def url(self, path: str) -> str:
         """Return the absolute URL of ``path``."""
-        ...
 
     async def fetch_text(self, path: str) -> str:
         """Return the body of ``path``; raise `AssetFetchError` when it cannot be had."""
-        ...
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 import math
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,8 @@ MAX_STRING = 1_000_000
 MAX_SAFE_INTEGER = 2**53
 
 _UNKNOWN_TEXT = 200
+_BUDGET_EXCEEDED = "step budget exceeded"
+_MALFORMED_TREE = "malformed syntax tree"
 
 _SIMPLE_ESCAPES = {
     "n": "\n",
@@ -58,8 +60,13 @@ _NUMBER_CHARS = frozenset("0123456789.eE+-")
 _WHITESPACE = " \t\n\r\v\f\u00a0\u2028\u2029\ufeff"
 
 
-class _BudgetExceededError(Exception):
-    """Raised inside one evaluation when its step budget is spent."""
+class _AbortError(Exception):
+    """Ends one evaluation early; it becomes an `Unknown` with this reason."""
+
+    def __init__(self, reason: str) -> None:
+        """Carry the reason (``"step budget exceeded"``, ``"malformed syntax tree"``)."""
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _walk_children(node: Node) -> Iterator[Node]:
@@ -72,6 +79,19 @@ def _walk_children(node: Node) -> Iterator[Node]:
 def _named(node: Node) -> list[Node]:
     """Return the named children of ``node`` that are not comments."""
     return [c for c in node.named_children if c.type != "comment"]
+
+
+def _field(node: Node, name: str) -> Node:
+    """Return the child in field ``name``, one the JavaScript grammar requires.
+
+    tree-sitter fills a required field even in damaged source (a MISSING node stands in,
+    and it evaluates to `Unknown`), so the lookup does not fail; if it ever did, the
+    evaluation would end as ``Unknown(…, "malformed syntax tree")``.
+    """
+    child = node.child_by_field_name(name)
+    if child is None:  # pragma: no cover - required field, see the docstring
+        raise _AbortError(_MALFORMED_TREE)
+    return child
 
 
 def decode_escape(escape: str) -> str:
@@ -273,14 +293,18 @@ def _string_to_number(text: str) -> int | float:
 
 
 def js_to_number(value: JsValue) -> int | float | None:
-    """Return JavaScript's ``Number(value)``, or None when the value is unknown."""
+    """Return JavaScript's ``Number(value)``, or None when the value is unknown.
+
+    The result is a double (`normalize_number`): a BigInt literal beyond the double range
+    becomes ±Infinity, so arithmetic and comparisons never meet an unbounded `int`.
+    """
     result: int | float | None
     if isinstance(value, Unknown | UnknownCall):
         result = None
     elif isinstance(value, bool):
         result = int(value)
     elif isinstance(value, int | float):
-        result = value
+        result = normalize_number(value)
     elif value is None:
         result = 0
     elif isinstance(value, str):
@@ -309,9 +333,8 @@ def js_to_fixed(number: float, digits: int) -> str:
         return number_to_string(number)
     quantum = Decimal(1).scaleb(-digits)
     text = str(Decimal(number).quantize(quantum, rounding=ROUND_HALF_UP))
-    if text.startswith("-") and Decimal(text) == 0:
-        text = text[1:]
-    return text
+    # Only negative zero itself loses its sign; ``(-0.001).toFixed(2)`` is ``"-0.00"``.
+    return text[1:] if number == 0 and text.startswith("-") else text
 
 
 def property_key(value: JsValue) -> str:
@@ -337,12 +360,6 @@ def _strict_equal(left: JsValue, right: JsValue) -> bool:
         return left == right
     if isinstance(left, str) and isinstance(right, str):
         return str(left) == str(right)
-    if left is None or right is None:
-        return left is right
-    if isinstance(left, Undefined) or isinstance(right, Undefined):
-        return left is right
-    if isinstance(left, Regex) or isinstance(right, Regex):
-        return left is right
     return left is right
 
 
@@ -354,14 +371,11 @@ def _loose_equal(left: JsValue, right: JsValue) -> bool:
         return left_nullish and right_nullish
     if js_typeof(left) == js_typeof(right) and not isinstance(left, bool | int | float):
         return _strict_equal(left, right)
+    # Two objects have the same typeof and were compared above: at most one side is one.
     if isinstance(left, list | dict) or isinstance(right, list | dict):
-        if isinstance(left, list | dict) and isinstance(right, list | dict):
-            return left is right
         lp = js_to_string(left) if isinstance(left, list | dict) else left
         rp = js_to_string(right) if isinstance(right, list | dict) else right
         return _loose_equal(lp, rp)
-    if isinstance(left, str) and isinstance(right, str):
-        return str(left) == str(right)
     ln = js_to_number(left)
     rn = js_to_number(right)
     return ln is not None and rn is not None and ln == rn
@@ -393,32 +407,40 @@ def _divide(a: float, b: float) -> float:
 def _arith(op: str, a: float, b: float) -> int | float:
     """Return a numeric binary operation with JavaScript semantics."""
     result: float
-    try:
-        if op == "+":
-            result = a + b
-        elif op == "-":
-            result = a - b
-        elif op == "*":
-            result = a * b
-        elif op == "/":
-            result = _divide(float(a), float(b))
-        elif op == "%":
-            result = (
-                math.nan
-                if b == 0 or math.isinf(a)
-                else (a if math.isinf(b) else math.fmod(a, b))
-            )
-        elif op == "**":
-            result = math.pow(float(a), float(b))
-        elif op in {"&", "|", "^", "<<", ">>", ">>>"}:
-            result = _bitwise(op, a, b)
-        else:
-            result = math.nan
-    except OverflowError:
-        result = math.inf
-    except (ValueError, ZeroDivisionError):
-        result = math.nan
+    if op == "+":
+        result = a + b
+    elif op == "-":
+        result = a - b
+    elif op == "*":
+        result = a * b
+    elif op == "/":
+        result = _divide(float(a), float(b))
+    elif op == "%":
+        result = (
+            math.nan
+            if b == 0 or math.isinf(a)
+            else (a if math.isinf(b) else math.fmod(a, b))
+        )
+    elif op == "**":
+        result = _power(float(a), float(b))
+    else:
+        result = _bitwise(op, a, b)
     return normalize_number(result)
+
+
+def _power(a: float, b: float) -> float:
+    """Return JavaScript's ``a ** b`` (where it differs from `math.pow`: ``0 ** -1``, ``1 ** NaN``, overflow sign)."""
+    if math.isnan(b) or (abs(a) == 1 and math.isinf(b)):
+        return math.nan
+    odd = b.is_integer() and b % 2 == 1
+    if a == 0 and b < 0:
+        return -math.inf if odd and math.copysign(1.0, a) < 0 else math.inf
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return -math.inf if odd and a < 0 else math.inf
+    except ValueError:
+        return math.nan  # a negative base with a fractional exponent
 
 
 def _bitwise(op: str, a: float, b: float) -> int:
@@ -475,13 +497,6 @@ class Scope:
 
 
 @dataclass(slots=True)
-class _Run:
-    """Budget of one public evaluation."""
-
-    steps: int
-
-
-@dataclass(slots=True)
 class _Return:
     """Completion of a ``return`` (or of an unsupported statement, with an `Unknown` value)."""
 
@@ -507,7 +522,10 @@ class Evaluator:
         self._source = source
         self._resolve_global = resolve_global
         self._step_budget = step_budget
-        self._run: _Run | None = None
+        self._steps = 0
+        """Budget left in the evaluation in progress."""
+        self._active = False
+        """True while an evaluation runs (nested entry points share its budget)."""
 
     # -- public entry points -------------------------------------------------------------
 
@@ -536,10 +554,14 @@ class Evaluator:
         result = self._guarded(lambda: self._key(key_node, None, 0), key_node, None)
         return result if isinstance(result, str) else property_key(result)
 
+    def string_value(self, node: Node) -> str:
+        """Return the decoded value of a string literal node (all escapes decoded)."""
+        return self._decode_quoted(node, None)
+
     def literal_string(self, node: Node) -> str | None:
         """Return the decoded value of a string or substitution-free template node, else None."""
         if node.type == "string":
-            return self._eval_string(node)
+            return self.string_value(node)
         if node.type == "template_string" and not any(
             c.type == "template_substitution" for c in node.children
         ):
@@ -561,17 +583,18 @@ class Evaluator:
         self, work: Callable[[], JsValue], node: Node, budget: int | None
     ) -> JsValue:
         """Run ``work`` under a budget, turning exhaustion and deep recursion into `Unknown`."""
-        if self._run is not None:
+        if self._active:
             return work()
-        self._run = _Run(self._step_budget if budget is None else budget)
+        self._steps = self._step_budget if budget is None else budget
+        self._active = True
         try:
             return work()
-        except _BudgetExceededError:
-            return Unknown(self._short(node), "step budget exceeded")
+        except _AbortError as abort:
+            return Unknown(self._short(node), abort.reason)
         except RecursionError:
             return Unknown(self._short(node), "too deeply nested")
         finally:
-            self._run = None
+            self._active = False
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -587,13 +610,10 @@ class Evaluator:
         return Unknown(self._short(node), reason)
 
     def _spend(self, steps: int = 1) -> None:
-        """Consume budget; raise when it is spent."""
-        run = self._run
-        if run is None:
-            return
-        run.steps -= steps
-        if run.steps < 0:
-            raise _BudgetExceededError
+        """Consume budget of the evaluation in progress; raise when it is spent."""
+        self._steps -= steps
+        if self._steps < 0:
+            raise _AbortError(_BUDGET_EXCEEDED)
 
     def _lookup(
         self, name: str, scope: Scope | None, depth: int
@@ -628,7 +648,7 @@ class Evaluator:
                 self._unknown(node, "malformed number") if parsed is None else parsed
             )
         elif kind == "string":
-            result = self._eval_string(node)
+            result = self.string_value(node)
         elif kind == "template_string":
             result = self._eval_template(node, scope, d)
         elif kind == "true":
@@ -686,10 +706,6 @@ class Evaluator:
             result = self._unknown(node, f"unsupported expression ({kind})")
         return result
 
-    def _eval_string(self, node: Node) -> str:
-        """Decode a string literal with all escapes."""
-        return self._decode_quoted(node, None)
-
     def _eval_template(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate a template string with substitutions."""
         parts: list[str] = []
@@ -720,19 +736,12 @@ class Evaluator:
         template: bool = False,
     ) -> str:
         """Return the content between the quotes of a string or template node."""
+        # The grammar brackets the content with quote tokens (MISSING ones when unterminated).
         children = node.children
-        if len(children) < 2:
-            return ""
         pos = children[0].end_byte
-        end = (
-            children[-1].start_byte
-            if children[-1].type in {'"', "'", "`"}
-            else node.end_byte
-        )
+        end = children[-1].start_byte
         out: list[str] = []
-        for child in children[1:]:
-            if child.start_byte >= end:
-                break
+        for child in children[1:-1]:
             if child.type == "escape_sequence":
                 out.append(self._raw(pos, child.start_byte, template=template))
                 out.append(decode_escape(self.text(child)))
@@ -793,13 +802,11 @@ class Evaluator:
         return items
 
     def _spread_items(self, value: JsValue) -> list[JsValue] | None:
-        """Return the items of an array spread, or None when they are unknown."""
+        """Return the items of an array spread, or None when they are unknown (or not iterable)."""
         if isinstance(value, list):
             return list(value)
         if isinstance(value, str):
             return list(str(value))
-        if isinstance(value, dict) or value is None or isinstance(value, Undefined):
-            return None
         return None
 
     def _eval_object(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
@@ -816,16 +823,8 @@ class Evaluator:
         for child in children:
             kind = child.type
             if kind == "pair":
-                key_node = child.child_by_field_name("key")
-                value_node = child.child_by_field_name("value")
-                if key_node is None:
-                    continue
-                key = self._key(key_node, scope, depth)
-                result[key] = (
-                    self._eval(value_node, scope, depth)
-                    if value_node is not None
-                    else UNDEFINED
-                )
+                key = self._key(_field(child, "key"), scope, depth)
+                result[key] = self._eval(_field(child, "value"), scope, depth)
             elif kind == "shorthand_property_identifier":
                 result[self.text(child)] = self._eval_identifier(child, scope, depth)
             elif kind == "spread_element":
@@ -838,11 +837,8 @@ class Evaluator:
                     self._spend(len(spread))
                     for index, item in enumerate(spread):
                         result[str(index)] = item
-            elif kind == "method_definition":
-                name_node = child.child_by_field_name("name")
-                if name_node is None:
-                    continue
-                key = self._key(name_node, scope, depth)
+            else:  # method_definition, the last kind of property the grammar has
+                key = self._key(_field(child, "name"), scope, depth)
                 accessor = any(c.type in {"get", "set"} for c in child.children)
                 result[key] = (
                     self._unknown(child, "accessor")
@@ -854,10 +850,8 @@ class Evaluator:
     def _key(self, node: Node, scope: Scope | None, depth: int) -> str:
         """Return the property name of a key node (``0x31`` → ``"49"``, computed keys evaluated)."""
         kind = node.type
-        if kind in {"property_identifier", "identifier", "private_property_identifier"}:
-            return self.text(node)
         if kind == "string":
-            return self._eval_string(node)
+            return self.string_value(node)
         if kind == "number":
             parsed = parse_number_literal(self.text(node))
             return self.text(node) if parsed is None else number_to_string(parsed)
@@ -865,15 +859,12 @@ class Evaluator:
             inner = _named(node)
             value = self._eval(inner[0], scope, depth) if inner else UNDEFINED
             return property_key(value)
-        return self.text(node)
+        return self.text(node)  # property_identifier, private_property_identifier
 
     def _eval_unary(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate ``! - + ~ typeof void`` (``!0``, ``![]``, ``void 0x0``, ``-0x7f``)."""
-        op_node = node.child_by_field_name("operator")
-        arg_node = node.child_by_field_name("argument")
-        if op_node is None or arg_node is None:
-            return self._unknown(node, "malformed unary expression")
-        op = op_node.type
+        op = _field(node, "operator").type
+        arg_node = _field(node, "argument")
         if op == "void":
             return UNDEFINED
         value = self._eval(arg_node, scope, depth)
@@ -904,12 +895,9 @@ class Evaluator:
 
     def _eval_binary(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate arithmetic, string ``+``, comparisons and ``?? || &&``."""
-        op_node = node.child_by_field_name("operator")
-        left_node = node.child_by_field_name("left")
-        right_node = node.child_by_field_name("right")
-        if op_node is None or left_node is None or right_node is None:
-            return self._unknown(node, "malformed binary expression")
-        op = op_node.type
+        op = _field(node, "operator").type
+        left_node = _field(node, "left")
+        right_node = _field(node, "right")
         left = self._eval(left_node, scope, depth)
         if op in {"&&", "||", "??"}:
             if op == "??":
@@ -978,11 +966,9 @@ class Evaluator:
 
     def _eval_ternary(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate ``test ? a : b`` when the test is known."""
-        cond = node.child_by_field_name("condition")
-        then = node.child_by_field_name("consequence")
-        other = node.child_by_field_name("alternative")
-        if cond is None or then is None or other is None:
-            return self._unknown(node, "malformed conditional")
+        cond = _field(node, "condition")
+        then = _field(node, "consequence")
+        other = _field(node, "alternative")
         truth = js_truthy(self._eval(cond, scope, depth))
         if truth is None:
             return self._unknown(node, "unknown condition")
@@ -993,14 +979,8 @@ class Evaluator:
     ) -> str | int | float | Unknown | UnknownCall:
         """Return the property name of a member or subscript expression."""
         if node.type == "member_expression":
-            prop = node.child_by_field_name("property")
-            return (
-                self.text(prop) if prop is not None else Unknown("", "missing property")
-            )
-        index = node.child_by_field_name("index")
-        if index is None:
-            return Unknown("", "missing index")
-        value = self._eval(index, scope, depth)
+            return self.text(_field(node, "property"))
+        value = self._eval(_field(node, "index"), scope, depth)
         if isinstance(value, Unknown | UnknownCall | str):
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -1009,9 +989,7 @@ class Evaluator:
 
     def _eval_member(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate ``obj.name`` / ``obj['name']``; on an unknown enum object give `EnumMember`."""
-        obj_node = node.child_by_field_name("object")
-        if obj_node is None:
-            return self._unknown(node, "malformed member expression")
+        obj_node = _field(node, "object")
         name = self._member_name(node, scope, depth)
         if isinstance(name, Unknown | UnknownCall):
             return self._unknown(node, "unknown property name")
@@ -1063,46 +1041,47 @@ class Evaluator:
 
     def _eval_assignment(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate ``a = v`` / ``o.k = v`` / ``a += v`` on local variables and local objects."""
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        if left is None or right is None:
-            return self._unknown(node, "malformed assignment")
-        value = self._eval(right, scope, depth)
+        left = _field(node, "left")
+        right = _field(node, "right")
         if node.type == "augmented_assignment_expression":
-            op_node = node.child_by_field_name("operator")
-            op = op_node.type[:-1] if op_node is not None else ""
+            op = _field(node, "operator").type[:-1]
             current = self._eval(left, scope, depth)
-            if op in {"&&", "||", "??"}:
-                return self._unknown(node, "unsupported logical assignment")
-            if isinstance(current, Unknown | UnknownCall) or isinstance(
-                value, Unknown | UnknownCall
-            ):
-                value = self._unknown(node, "unknown operand")
+            known = not isinstance(current, Unknown | UnknownCall)
+            if op in {"&&", "||", "??"} and known:
+                # ``a ||= v`` is ``a || (a = v)``: nothing is assigned when ``a`` decides.
+                truth = js_truthy(current)
+                keep = {
+                    "&&": not truth,
+                    "||": truth,
+                    "??": not (current is None or isinstance(current, Undefined)),
+                }[op]
+                if keep:
+                    return current
+                value = self._eval(right, scope, depth)
             else:
-                value = self._binary_value(node, op, current, value)
+                value = self._eval(right, scope, depth)
+                value = (
+                    self._binary_value(node, op, current, value)
+                    if known and not isinstance(value, Unknown | UnknownCall)
+                    else self._unknown(node, "unknown operand")
+                )
+        else:
+            value = self._eval(right, scope, depth)
         if left.type == "identifier" and scope is not None:
             scope.assign(self.text(left), value)
         elif left.type in {"member_expression", "subscript_expression"}:
-            obj_node = left.child_by_field_name("object")
-            if obj_node is not None:
-                obj = self._eval(obj_node, scope, depth)
-                name = self._member_name(left, scope, depth)
-                if isinstance(obj, dict) and not isinstance(
-                    name, Unknown | UnknownCall
-                ):
-                    key = name if isinstance(name, str) else property_key(name)
-                    obj[key] = value
+            obj = self._eval(_field(left, "object"), scope, depth)
+            name = self._member_name(left, scope, depth)
+            if isinstance(obj, dict) and not isinstance(name, Unknown | UnknownCall):
+                key = name if isinstance(name, str) else property_key(name)
+                obj[key] = value
         return value
 
     # -- calls -----------------------------------------------------------------------------
 
-    def _eval_args(
-        self, node: Node | None, scope: Scope | None, depth: int
-    ) -> list[JsValue]:
-        """Evaluate call arguments, expanding spreads."""
+    def _eval_args(self, node: Node, scope: Scope | None, depth: int) -> list[JsValue]:
+        """Evaluate call arguments (or a tagged template), expanding spreads."""
         args: list[JsValue] = []
-        if node is None:
-            return args
         if node.type == "template_string":
             return [self._eval(node, scope, depth)]
         for child in _named(node):
@@ -1121,10 +1100,8 @@ class Evaluator:
 
     def _eval_call(self, node: Node, scope: Scope | None, depth: int) -> JsValue:
         """Evaluate a call: program functions, known built-ins, else `UnknownCall`."""
-        fn_node = node.child_by_field_name("function")
-        if fn_node is None:
-            return self._unknown(node, "malformed call")
-        args = self._eval_args(node.child_by_field_name("arguments"), scope, depth)
+        fn_node = _field(node, "function")
+        args = self._eval_args(_field(node, "arguments"), scope, depth)
         callee = self._short(fn_node)
         optional = any(c.type == "optional_chain" for c in node.children)
         kind = fn_node.type
@@ -1159,9 +1136,9 @@ class Evaluator:
     ) -> JsValue:
         """Evaluate ``obj.method(args)`` / ``obj['method'](args)``."""
         callee = self._short(fn_node)
-        obj_node = fn_node.child_by_field_name("object")
+        obj_node = _field(fn_node, "object")
         name = self._member_name(fn_node, scope, depth)
-        if obj_node is None or not isinstance(name, str):
+        if not isinstance(name, str):
             return UnknownCall(callee, tuple(args))
         if obj_node.type == "identifier":
             obj_name = self.text(obj_node)
@@ -1248,7 +1225,9 @@ class Evaluator:
             )
         if name == "slice":
             bounds = _slice_bounds(len(items), args)
-            return None if bounds is None else list(items[bounds[0] : bounds[1]])
+            if bounds is None:
+                return self._unknown(node, "unknown operand")
+            return list(items[bounds[0] : bounds[1]])
         if name == "flat":
             flat: list[JsValue] = []
             for item in items:
@@ -1290,19 +1269,10 @@ class Evaluator:
 
     def _make_function(self, node: Node, scope: Scope | None) -> ArrowFunction:
         """Return the `ArrowFunction` value of a function node with its closure scope."""
-        params: list[str] = []
-        single = node.child_by_field_name("parameter")
-        if single is not None:
-            params.append(self.text(single))
-        else:
-            formal = node.child_by_field_name("parameters")
-            if formal is not None:
-                params.extend(self.text(p) for p in _named(formal))
-        body = node.child_by_field_name("body")
         return ArrowFunction(
-            params=tuple(params),
+            params=tuple(self.text(p) for p in _parameters(node)),
             source=self.text(node),
-            body=body if body is not None else node,
+            body=_field(node, "body"),
             node=node,
             scope=scope,
             caller=self,
@@ -1318,21 +1288,13 @@ class Evaluator:
             return Unknown(fn.source[:_UNKNOWN_TEXT], "async or generator function")
         parent = fn.scope if isinstance(fn.scope, Scope) else None
         local = Scope({}, parent)
-        single = node.child_by_field_name("parameter")
-        if single is not None:
-            self._bind(single, args[0] if args else UNDEFINED, local, depth)
-        else:
-            formal = node.child_by_field_name("parameters")
-            params = _named(formal) if formal is not None else []
-            for index, param in enumerate(params):
-                if param.type == "rest_pattern":
-                    inner = _named(param)
-                    if inner:
-                        self._bind(inner[0], list(args[index:]), local, depth)
-                    break
-                self._bind(
-                    param, args[index] if index < len(args) else UNDEFINED, local, depth
-                )
+        for index, param in enumerate(_parameters(node)):
+            if param.type == "rest_pattern":
+                self._bind(param, list(args[index:]), local, depth)
+                break
+            self._bind(
+                param, args[index] if index < len(args) else UNDEFINED, local, depth
+            )
         body = fn.body
         if body.type == "statement_block":
             completion = self._exec_block(body, local, depth + 1)
@@ -1346,12 +1308,9 @@ class Evaluator:
         if kind in {"identifier", "shorthand_property_identifier_pattern"}:
             scope.names[self.text(pattern)] = value
         elif kind in {"assignment_pattern", "object_assignment_pattern"}:
-            left = pattern.child_by_field_name("left")
-            right = pattern.child_by_field_name("right")
-            if isinstance(value, Undefined) and right is not None:
-                value = self._eval(right, scope, depth + 1)
-            if left is not None:
-                self._bind(left, value, scope, depth)
+            if isinstance(value, Undefined):
+                value = self._eval(_field(pattern, "right"), scope, depth + 1)
+            self._bind(_field(pattern, "left"), value, scope, depth)
         elif kind == "object_pattern":
             used: set[str] = set()
             for child in _named(pattern):
@@ -1361,27 +1320,19 @@ class Evaluator:
                     used.add(name)
                     scope.names[name] = self._pattern_property(value, name)
                 elif ckind == "object_assignment_pattern":
-                    left = child.child_by_field_name("left")
-                    if left is not None:
-                        name = self.text(left)
-                        used.add(name)
-                        self._bind(
-                            child, self._pattern_property(value, name), scope, depth
-                        )
+                    name = self.text(_field(child, "left"))
+                    used.add(name)
+                    self._bind(child, self._pattern_property(value, name), scope, depth)
                 elif ckind == "pair_pattern":
-                    key_node = child.child_by_field_name("key")
-                    value_node = child.child_by_field_name("value")
-                    if key_node is None or value_node is None:
-                        continue
-                    key = self._key(key_node, scope, depth + 1)
+                    key = self._key(_field(child, "key"), scope, depth + 1)
                     used.add(key)
                     self._bind(
-                        value_node, self._pattern_property(value, key), scope, depth
+                        _field(child, "value"),
+                        self._pattern_property(value, key),
+                        scope,
+                        depth,
                     )
                 elif ckind == "rest_pattern":
-                    inner = _named(child)
-                    if not inner:
-                        continue
                     rest: JsValue
                     if isinstance(value, dict):
                         rest = {k: v for k, v in value.items() if k not in used}
@@ -1389,13 +1340,12 @@ class Evaluator:
                         rest = value
                     else:
                         rest = {}
-                    self._bind(inner[0], rest, scope, depth)
+                    self._bind(child, rest, scope, depth)
         elif kind == "array_pattern":
             self._bind_array(pattern, value, scope, depth)
         elif kind == "rest_pattern":
-            inner = _named(pattern)
-            if inner:
-                self._bind(inner[0], value, scope, depth)
+            for inner in _named(pattern):  # exactly one: the pattern after ``...``
+                self._bind(inner, value, scope, depth)
         else:
             for name_node in _named(pattern):
                 if name_node.type == "identifier":
@@ -1427,10 +1377,8 @@ class Evaluator:
                 continue
             pending = True
             if kind == "rest_pattern":
-                inner = _named(child)
-                if inner:
-                    rest: JsValue = list(items[index:]) if items is not None else value
-                    self._bind(inner[0], rest, scope, depth)
+                rest: JsValue = list(items[index:]) if items is not None else value
+                self._bind(child, rest, scope, depth)
                 break
             item: JsValue
             if items is not None:
@@ -1458,9 +1406,8 @@ class Evaluator:
         statements = _named(block)
         for statement in statements:
             if statement.type == "function_declaration":
-                name = statement.child_by_field_name("name")
-                if name is not None:
-                    local.names[self.text(name)] = self._make_function(statement, local)
+                name = self.text(_field(statement, "name"))
+                local.names[name] = self._make_function(statement, local)
         for statement in statements:
             completion = self._exec(statement, local, depth)
             if completion is not None:
@@ -1479,15 +1426,13 @@ class Evaluator:
             for declarator in _named(statement):
                 if declarator.type != "variable_declarator":
                     continue
-                name = declarator.child_by_field_name("name")
-                value_node = declarator.child_by_field_name("value")
+                value_node = declarator.child_by_field_name("value")  # optional
                 value = (
                     self._eval(value_node, scope, depth + 1)
                     if value_node is not None
                     else UNDEFINED
                 )
-                if name is not None:
-                    self._bind(name, value, scope, depth + 1)
+                self._bind(_field(declarator, "name"), value, scope, depth + 1)
             return None
         if kind == "return_statement":
             inner = _named(statement)
@@ -1499,9 +1444,9 @@ class Evaluator:
         if kind == "statement_block":
             return self._exec_block(statement, scope, depth + 1)
         if kind == "expression_statement":
-            inner = _named(statement)
-            if inner:
-                self._eval(inner[0], scope, depth + 1)
+            # One expression (the grammar requires it), possibly followed by ERROR nodes.
+            for expression in _named(statement)[:1]:
+                self._eval(expression, scope, depth + 1)
             return None
         if kind in {"empty_statement", "function_declaration"}:
             return None
@@ -1509,31 +1454,35 @@ class Evaluator:
 
     def _exec_if(self, statement: Node, scope: Scope, depth: int) -> _Return | None:
         """Execute ``if (test) a else b``; an unknown test makes the result unknown."""
-        cond = statement.child_by_field_name("condition")
-        then = statement.child_by_field_name("consequence")
-        other = statement.child_by_field_name("alternative")
-        if cond is None or then is None:
-            return _Return(self._unknown(statement, "malformed if"))
-        truth = js_truthy(self._eval(cond, scope, depth + 1))
+        other = statement.child_by_field_name("alternative")  # optional
+        truth = js_truthy(self._eval(_field(statement, "condition"), scope, depth + 1))
         if truth is None:
             return _Return(self._unknown(statement, "unknown condition"))
         if truth:
-            return self._exec(then, scope, depth + 1)
+            return self._exec(_field(statement, "consequence"), scope, depth + 1)
         if other is None:
             return None
         branch = _named(other)
         return self._exec(branch[0], scope, depth + 1) if branch else None
 
 
+def _parameters(fn: Node) -> list[Node]:
+    """Return the parameter nodes of a function node (``x => …`` has a single one)."""
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return [single]
+    formal = fn.child_by_field_name("parameters")
+    return _named(formal) if formal is not None else []
+
+
 def _as_index(name: str | float) -> int | None:
     """Return an array index for a property name, or None."""
-    if isinstance(name, bool):
-        return None
     if isinstance(name, int):
         return name if name >= 0 else None
     if isinstance(name, float):
         return int(name) if name.is_integer() and name >= 0 else None
-    return int(name) if name.isdigit() and len(name) < 16 else None
+    # ASCII only: ``"²".isdigit()`` is true but it is no index (and ``int()`` rejects it).
+    return int(name) if name.isascii() and name.isdigit() and len(name) < 16 else None
 
 
 def _slice_bounds(length: int, args: list[JsValue]) -> tuple[int, int] | None:
@@ -1687,7 +1636,7 @@ def _number_method(number: float, name: str, args: list[JsValue]) -> JsValue | N
         digits = _int_arg(args, 0, 0)
         if digits is None or not 0 <= digits <= 100:
             return None
-        return js_to_fixed(float(number), digits)
+        return js_to_fixed(float(normalize_number(number)), digits)
     if name in {"toString", "valueOf"}:
         radix = _int_arg(args, 0, 10)
         if name == "valueOf":
@@ -1721,39 +1670,36 @@ def _math(name: str, args: list[JsValue]) -> JsValue | None:
     values = [float(n) for n in numbers if n is not None]
     x = values[0] if values else math.nan
     result: float | None = None
-    try:
-        if name in {"round", "floor", "ceil", "trunc"} and not math.isfinite(x):
-            result = x
-        elif name == "round":
-            result = math.floor(x + 0.5)
-        elif name == "floor":
-            result = math.floor(x)
-        elif name == "ceil":
-            result = math.ceil(x)
-        elif name == "trunc":
-            result = math.trunc(x)
-        elif name == "abs":
-            result = abs(x)
-        elif name == "sign":
-            result = x if x == 0 or math.isnan(x) else math.copysign(1.0, x)
-        elif name == "min":
-            result = (
-                math.nan
-                if any(math.isnan(v) for v in values)
-                else min(values, default=math.inf)
-            )
-        elif name == "max":
-            result = (
-                math.nan
-                if any(math.isnan(v) for v in values)
-                else max(values, default=-math.inf)
-            )
-        elif name == "pow" and len(values) >= 2:
-            result = _arith("**", values[0], values[1])
-        elif name == "sqrt":
-            result = math.sqrt(x) if x >= 0 else math.nan
-    except (OverflowError, ValueError):
-        result = math.nan
+    if name in {"round", "floor", "ceil", "trunc"} and not math.isfinite(x):
+        result = x
+    elif name == "round":
+        result = math.floor(x + 0.5)
+    elif name == "floor":
+        result = math.floor(x)
+    elif name == "ceil":
+        result = math.ceil(x)
+    elif name == "trunc":
+        result = math.trunc(x)
+    elif name == "abs":
+        result = abs(x)
+    elif name == "sign":
+        result = x if x == 0 or math.isnan(x) else math.copysign(1.0, x)
+    elif name == "min":
+        result = (
+            math.nan
+            if any(math.isnan(v) for v in values)
+            else min(values, default=math.inf)
+        )
+    elif name == "max":
+        result = (
+            math.nan
+            if any(math.isnan(v) for v in values)
+            else max(values, default=-math.inf)
+        )
+    elif name == "pow" and len(values) >= 2:
+        result = _arith("**", values[0], values[1])
+    elif name == "sqrt":
+        result = math.sqrt(x) if x >= 0 else math.nan
     return None if result is None else normalize_number(result)
 
 
@@ -1792,12 +1738,12 @@ def _static_method(obj: str, name: str, args: list[JsValue]) -> JsValue | None:
         result = _global_function(name, args)
     elif obj == "Number" and name == "isInteger":
         first = args[0] if args else UNDEFINED
-        result = (
-            isinstance(first, int | float)
-            and not isinstance(first, bool)
-            and math.isfinite(first)
-            and float(first).is_integer()
+        number = (
+            normalize_number(first)
+            if isinstance(first, int | float) and not isinstance(first, bool)
+            else math.nan
         )
+        result = math.isfinite(number) and float(number).is_integer()
     elif obj == "Object":
         result = _object_method(name, args)
     elif obj == "Array" and name == "isArray":
@@ -1875,13 +1821,12 @@ def _parse_int_prefix(text: str, radix: int) -> int | float:
     radix = radix or 10
     if not 2 <= radix <= 36:
         return math.nan
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"[:radix]
+    lower = "0123456789abcdefghijklmnopqrstuvwxyz"[:radix]
+    # Exact ASCII digits: the Kelvin sign "\u212a" lower-cases to "k" but int() rejects it.
+    digits = frozenset(lower + lower.upper())
     end = 0
-    while end < len(t) and end < 400 and t[end].lower() in digits:
+    while end < len(t) and end < 400 and t[end] in digits:
         end += 1
     if end == 0:
         return math.nan
-    try:
-        return normalize_number(sign * int(t[:end], radix))
-    except (ValueError, InvalidOperation):
-        return math.nan
+    return normalize_number(sign * int(t[:end], radix))

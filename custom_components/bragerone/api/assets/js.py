@@ -102,7 +102,7 @@ def parse(source: str | bytes) -> Program:
     Raises:
         JsParseError:
             The input is not `str`/`bytes`, a `str` that cannot be encoded as UTF-8, larger
-            than `MAX_SOURCE_BYTES`, or the parser produced no tree.
+            than `MAX_SOURCE_BYTES`, or tree-sitter failed to parse it.
 
     """
     raw: object = source
@@ -130,9 +130,6 @@ def parse(source: str | bytes) -> Program:
     except (ValueError, RuntimeError) as err:
         msg = "tree-sitter could not parse the JavaScript source"
         raise JsParseError(msg) from err
-    if tree is None:
-        msg = "tree-sitter produced no tree for the JavaScript source"
-        raise JsParseError(msg)
     return Program(data, tree)
 
 
@@ -318,7 +315,10 @@ class Program:
                 Step budget (node visits) for this evaluation; exhausting it gives `Unknown`.
 
         """
-        return _fresh(self._evaluator.evaluate(node, budget=budget), {})
+        return _fresh_copy(
+            self._evaluator.evaluate(node, budget=budget),
+            lambda: self.text(node)[:200],
+        )
 
     def property_name(self, key_node: Node) -> str:
         """Return the property name of an object key node (``0x31`` → ``"49"``, ``'a'`` → ``"a"``)."""
@@ -383,7 +383,7 @@ class Program:
         found, value = self._resolve_global(name, 0)
         if not found:
             return Unknown(name, "unbound identifier")
-        return _fresh(value, {})
+        return _fresh_copy(value, lambda: name)
 
     def top_level_bindings(self) -> Mapping[str, JsValue]:
         """Return a mapping of top-level names to values, each evaluated lazily on access."""
@@ -497,11 +497,7 @@ class Program:
         if self._strings is None:
             out: list[StringLiteral] = []
             for node in self._nodes("string"):
-                if node.type == "template_string" and any(
-                    c.type == "template_substitution" for c in node.children
-                ):
-                    continue
-                value = self._evaluator.literal_string(node)
+                value = self._evaluator.literal_string(node)  # None: template with ${…}
                 if value is not None:
                     out.append(StringLiteral(value, node))
             self._strings = out
@@ -659,12 +655,7 @@ class Program:
 
     def dynamic_imports(self) -> list[str]:
         """Return the specifiers of every ``import("<literal>")`` call, in document order."""
-        out: list[str] = []
-        for node in self._nodes("import"):
-            value = self._evaluator.literal_string(node)
-            if value is not None:
-                out.append(value)
-        return out
+        return [self._evaluator.string_value(node) for node in self._nodes("import")]
 
     def import_table(
         self, key_filter: Callable[[str], bool] | None = None
@@ -685,36 +676,32 @@ class Program:
         """
         table: dict[str, str] = {}
         for spec_node in self._nodes("import"):
-            spec = self._evaluator.literal_string(spec_node)
-            if spec is None:
-                continue
             key = self._enclosing_import_key(spec_node)
             if key is None or (key_filter is not None and not key_filter(key)):
                 continue
-            table[key] = spec
+            table[key] = self._evaluator.string_value(spec_node)
         return table
 
     def _enclosing_import_key(self, spec_node: Node) -> str | None:
         """Return the string key of the pair whose function value contains ``spec_node``."""
-        node: Node | None = spec_node
+        node = spec_node
         in_function = False
         for _ in range(64):
-            if node is None:
-                return None
             parent = node.parent
-            if parent is None:
+            if parent is None or parent.type in {"object", "program"}:
                 return None
             if node.type in _FUNCTIONS:
                 in_function = True
             if parent.type == "pair":
-                if not in_function or parent.child_by_field_name("value") != node:
-                    return None
                 key_node = parent.child_by_field_name("key")
-                if key_node is None or key_node.type != "string":
+                if (
+                    not in_function
+                    or parent.child_by_field_name("value") != node
+                    or key_node is None
+                    or key_node.type != "string"
+                ):
                     return None
-                return self._evaluator.literal_string(key_node)
-            if parent.type in {"object", "program"}:
-                return None
+                return self._evaluator.string_value(key_node)
             node = parent
         return None
 
@@ -775,6 +762,18 @@ def _unwrap_parentheses(node: Node) -> Node:
     while node.type == "parenthesized_expression" and node.named_children:
         node = node.named_children[-1]
     return node
+
+
+def _fresh_copy(value: JsValue, text: Callable[[], str]) -> JsValue:
+    """Return `_fresh` of ``value``; a value nested deeper than Python's stack allows is `Unknown`.
+
+    The evaluator bounds nesting per evaluation, but cached top-level bindings let a chain
+    of ``const aN = [aN-1]`` grow without bound across evaluations.
+    """
+    try:
+        return _fresh(value, {})
+    except RecursionError:
+        return Unknown(text(), "too deeply nested")
 
 
 def _fresh(value: JsValue, memo: dict[int, JsValue]) -> JsValue:

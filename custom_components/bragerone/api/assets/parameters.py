@@ -302,8 +302,7 @@ def _expected_from_json(value: Any) -> Any:
 
 
 def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return int(value)
+    """Return a number of a number or numeric string (callers have turned bools into ints)."""
     if isinstance(value, int | float):
         return value
     if isinstance(value, str):
@@ -882,9 +881,9 @@ def _import_bindings(program: Program) -> dict[str, str]:
         if statement.type != "import_statement":
             continue
         for node in _descendants(statement, "import_specifier"):
-            name = node.child_by_field_name("name")
             alias = node.child_by_field_name("alias")
-            if name is not None:
+            # The grammar gives every specifier exactly one ``name``.
+            for name in node.children_by_field_name("name"):
                 local = alias if alias is not None else name
                 out[program.text(local)] = program.text(name)
     return out
@@ -897,9 +896,9 @@ def _export_bindings(program: Program) -> dict[str, str]:
         if statement.type != "export_statement":
             continue
         for node in _descendants(statement, "export_specifier"):
-            name = node.child_by_field_name("name")
             alias = node.child_by_field_name("alias")
-            if name is not None:
+            # The grammar gives every specifier exactly one ``name``.
+            for name in node.children_by_field_name("name"):
                 exported = alias if alias is not None else name
                 out[program.text(exported)] = program.text(name)
     return out

@@ -476,11 +476,9 @@ class _Recogniser:
         op_node = node.child_by_field_name("operator")
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
-        if op_node is None or left is None or right is None:
-            return None
-        op = op_node.type
+        op = op_node.type if op_node is not None else ""
         names = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
-        if op not in names:
+        if op not in names or left is None or right is None:
             return None
         if self._uses_param(left):
             const = self._constant(right)

@@ -199,8 +199,8 @@ def looks_like_units_table(obj: ObjectLiteral) -> bool:
             keys = set()
             for child in node.named_children:
                 if child.type == "pair":
-                    key_node = child.child_by_field_name("key")
-                    if key_node is not None:
+                    # The grammar gives every pair exactly one ``key``.
+                    for key_node in child.children_by_field_name("key"):
                         keys.add(obj.program.property_name(key_node))
             if keys & _DESCRIPTOR_KEYS:
                 descriptors += 1

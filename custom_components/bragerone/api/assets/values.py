@@ -162,11 +162,9 @@ class FunctionCaller(Protocol):
 
     def call_function(self, fn: ArrowFunction, args: tuple[JsValue, ...]) -> JsValue:
         """Evaluate ``fn`` applied to ``args`` (literal subset, bounded)."""
-        ...
 
     def evaluate(self, node: Node, scope: Any = None) -> JsValue:
         """Evaluate an expression node of the function's program in ``scope``."""
-        ...
 
 
 @dataclass(frozen=True, eq=False, slots=True)

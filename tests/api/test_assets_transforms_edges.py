@@ -84,6 +84,16 @@ def test_raw_values_of_other_number_types() -> None:
             unit.apply(bad)
 
 
+def test_integers_beyond_the_double_range_are_refused_not_crashing() -> None:
+    """JSON integers have no size limit; one beyond a double is the documented error."""
+    unit = arithmetic(("mul", 0.5))
+    for huge in (10**400, -(10**400)):
+        with pytest.raises(TransformError, match="out of range"):
+            unit.apply(huge)
+        with pytest.raises(TransformError, match="out of range"):
+            unit.invert(huge)
+
+
 # --------------------------------------------------------------------------- describe and decimals
 
 

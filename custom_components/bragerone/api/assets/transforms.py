@@ -58,10 +58,14 @@ def _as_number(value: object) -> float:
     if isinstance(value, bool):
         msg = f"not a number: {value!r}"
         raise TransformError(msg)
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, Decimal):
-        return float(value)
+    if isinstance(value, int | Decimal):
+        try:
+            return float(value)
+        except OverflowError as err:  # JSON integers have no size limit
+            msg = f"number out of range: {value!r:.40}"
+            raise TransformError(msg) from err
+    if isinstance(value, float):
+        return value
     if isinstance(value, str):
         try:
             return float(value.strip().replace(",", "."))

@@ -77,6 +77,8 @@ def unknown_reason(value: JsValue) -> str:
         ("(1e21).toFixed(2)", "1e+21"),
         ("(-0.0001).toFixed(2)", "-0.00"),
         ("(0).toFixed(2)", "0.00"),
+        ("(1.5).toFixed(100)", "1.5" + "0" * 99),  # JavaScript's largest digit count
+        ("(123456789.125).toFixed(40)", "123456789.125" + "0" * 37),
         ("(1.5).toString()", "1.5"),
         # Equality across types.
         ("/a/ === /a/", False),

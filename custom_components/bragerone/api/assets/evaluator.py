@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .values import (
     UNDEFINED,
@@ -325,6 +325,9 @@ def _to_int32(number: float) -> int:
     return n - 0x100000000 if n >= 0x80000000 else n
 
 
+_FIXED_CONTEXT: Final = Context(prec=128)
+
+
 def js_to_fixed(number: float, digits: int) -> str:
     """Return JavaScript's ``number.toFixed(digits)`` (round half away from zero on the exact binary value)."""
     if not math.isfinite(number):
@@ -332,7 +335,13 @@ def js_to_fixed(number: float, digits: int) -> str:
     if abs(number) >= 1e21:
         return number_to_string(number)
     quantum = Decimal(1).scaleb(-digits)
-    text = str(Decimal(number).quantize(quantum, rounding=ROUND_HALF_UP))
+    # Up to 21 integer digits and 100 decimals (JavaScript's limit): beyond the default
+    # context's 28 digits, so quantize in a context wide enough for both.
+    text = str(
+        Decimal(number).quantize(
+            quantum, rounding=ROUND_HALF_UP, context=_FIXED_CONTEXT
+        )
+    )
     # Only negative zero itself loses its sign; ``(-0.001).toFixed(2)`` is ``"-0.00"``.
     return text[1:] if number == 0 and text.startswith("-") else text
 

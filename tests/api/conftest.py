@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 import pytest
 
 from custom_components.bragerone.api import BragerOneClient, Gateway, Server
@@ -88,6 +89,25 @@ async def make_gateway(
     yield factory
     for gateway in made:
         await gateway.stop()
+
+
+@pytest.fixture
+async def captive_portal() -> AsyncIterator[str]:
+    """Yield the URL of a 127.0.0.1 server answering every request 200 with an HTML page."""
+
+    async def page(_request: web.Request) -> web.Response:
+        return web.Response(
+            text="<html><body>Log in to the hotel Wi-Fi</body></html>",
+            content_type="text/html",
+        )
+
+    app = web.Application()
+    app.router.add_route("*", "/{path:.*}", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    await runner.cleanup()
 
 
 async def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> None:

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+import io
 import json
 import os
 from pathlib import Path
+import signal
 import sys
 
+import pytest
+
+from custom_components.bragerone.api import (
+    ApiError,
+    BragerOneConnectionError,
+    Gateway,
+)
+from custom_components.bragerone.api.cli import (
+    ENV_EMAIL,
+    ENV_PASSWORD,
+    _object_choice,
+    _server,
+    _wait_up,
+    build_parser,
+    run,
+)
+from custom_components.bragerone.api.const import BRAGERONE, TISCONNECT
 from simulator import Simulator
 
 from .conftest import BOILER, MIXER, wait_for
@@ -25,18 +45,18 @@ class Result:
     err: str
 
 
-async def run_cli(
+async def start_cli(
     *args: str,
     sim: Simulator | None = None,
     env: dict[str, str] | None = None,
-) -> Result:
-    """Run the CLI in a subprocess (the simulator keeps serving in this loop)."""
+) -> asyncio.subprocess.Process:
+    """Start the CLI in a subprocess (the simulator keeps serving in this loop)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("BRAGERONE_")}
     if sim is not None:
         environ |= {"BRAGERONE_EMAIL": sim.email, "BRAGERONE_PASSWORD": sim.password}
         args = ("--api-url", sim.api_url, "--web-url", sim.web_url, *args)
     environ |= env or {}
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "custom_components.bragerone.api",
@@ -46,6 +66,15 @@ async def run_cli(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def run_cli(
+    *args: str,
+    sim: Simulator | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """Run the CLI in a subprocess and wait for it."""
+    process = await start_cli(*args, sim=sim, env=env)
     async with asyncio.timeout(30):
         out, err = await process.communicate()
     assert process.returncode is not None
@@ -188,3 +217,139 @@ async def test_bad_arguments_exit_2(sim: Simulator) -> None:
     assert no_command.code == 2
     unknown_server = await run_cli("--server", "elsewhere", "modules")
     assert unknown_server.code == 2
+
+
+# --- in this process (quick; the simulator serves on the same loop) ------------------
+
+type InProcessRunner = Callable[..., Awaitable[Result]]
+
+
+@pytest.fixture
+def run_here(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> InProcessRunner:
+    """Return a runner of CLI commands in this process against the simulator."""
+    monkeypatch.setenv(ENV_EMAIL, sim.email)
+    monkeypatch.setenv(ENV_PASSWORD, sim.password)
+
+    async def runner(*argv: str) -> Result:
+        capsys.readouterr()
+        args = build_parser().parse_args(
+            ["--api-url", sim.api_url, "--web-url", sim.web_url, *argv]
+        )
+        out = io.StringIO()
+        code = await run(args, out)
+        return Result(code, out.getvalue(), capsys.readouterr().err)
+
+    return runner
+
+
+async def test_several_objects_need_an_explicit_object(
+    sim: Simulator, run_here: InProcessRunner
+) -> None:
+    sim.extra_objects.append({"id": 4242, "name": "Domek letni"})
+    result = await run_here("modules")
+    assert result.code == 2
+    assert result.out == ""
+    assert "pick one with --object" in result.err
+    assert f"{sim.object_id} (" in result.err
+    assert "4242 (Domek letni)" in result.err
+    chosen = await run_here("modules", "--object", str(sim.object_id))
+    assert chosen.code == 0, chosen.err
+    assert [row["devid"] for row in json.loads(chosen.out)] == [BOILER, MIXER]
+
+
+def test_an_account_without_objects_is_explained() -> None:
+    assert _object_choice([]) == "the account has no objects"
+
+
+async def test_a_command_value_that_is_not_json_is_sent_as_text(
+    sim: Simulator, run_here: InProcessRunner
+) -> None:
+    await sim.set(MIXER, "P5.s0", 0)
+    result = await run_here(
+        "command", "--module", MIXER, "--name", "CIRCUIT_PUMP_TEST", "--value", "on"
+    )
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["ok"] is True
+    assert sim.stats.commands[-1] == {
+        "devid": MIXER,
+        "command": "CIRCUIT_PUMP_TEST",
+        "value": "on",
+    }
+    await wait_for(lambda: sim.get(MIXER, "P5.s0") == 1 << 4)
+
+
+async def test_a_server_error_outside_the_known_classes_exits_1(
+    sim: Simulator, run_here: InProcessRunner
+) -> None:
+    sim.faults.fail("modules", 403)
+    result = await run_here("modules", "--object", str(sim.object_id))
+    assert result.code == 1
+    assert "403" in result.err
+    assert result.out == ""
+
+
+async def test_an_unreadable_answer_exits_1(
+    captive_portal: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(ENV_EMAIL, "a@b.c")
+    monkeypatch.setenv(ENV_PASSWORD, "secret")
+    args = build_parser().parse_args(
+        ["--api-url", captive_portal, "--web-url", captive_portal, "modules"]
+    )
+    out = io.StringIO()
+    assert await run(args, out) == 1
+    assert "not JSON" in capsys.readouterr().err
+    assert out.getvalue() == ""
+
+
+def test_the_server_defaults_to_bragerone_and_can_be_named() -> None:
+    parser = build_parser()
+    assert _server(parser.parse_args(["modules"])) == BRAGERONE
+    assert _server(parser.parse_args(["--server", "tisconnect", "modules"])) == (
+        TISCONNECT
+    )
+
+
+async def test_waiting_for_a_session_that_never_binds_raises_the_bind_error(
+    sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
+) -> None:
+    sim.faults.fail("modules/connect", 400)
+    gateway = await make_gateway(connect_timeout=0.3)
+    with pytest.raises(ApiError) as info:
+        await _wait_up(gateway)
+    assert info.value.status == 400
+
+
+async def test_waiting_for_a_session_that_never_primes_is_a_connection_error(
+    sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
+) -> None:
+    sim.faults.fail("modules/parameters", 400)
+    gateway = await make_gateway(connect_timeout=0.3)
+    with pytest.raises(BragerOneConnectionError, match="did not come up"):
+        await _wait_up(gateway)
+    assert gateway.stats.binds >= 1
+
+
+async def test_watch_without_a_time_limit_runs_until_interrupted(
+    sim: Simulator,
+) -> None:
+    process = await start_cli("watch", "--module", MIXER, sim=sim)
+    assert process.stdout is not None
+    await wait_for(
+        lambda: any(MIXER in s.listening for s in sim.sessions().values()), timeout=15
+    )
+    await asyncio.sleep(0.2)  # let the CLI finish its prime before the change
+    await sim.set(MIXER, "P4.v1", 23.5)
+    async with asyncio.timeout(10):
+        line = await process.stdout.readline()
+    assert line.decode().strip() == f"{MIXER} P4.v1 = 23.5"
+    process.send_signal(signal.SIGINT)
+    async with asyncio.timeout(15):
+        _, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert "Traceback" not in err.decode()
+    await wait_for(lambda: not sim.sessions())

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from custom_components.bragerone.api.cli import build_parser, run
+from custom_components.bragerone.api.cli_assets import (
+    MANIFEST_NAME,
+    SavedBundle,
+    save_assets,
+)
 from custom_components.bragerone.api.descriptor import ha_unit_for_text
 from simulator import Simulator
 
@@ -228,3 +235,73 @@ async def test_offline_describe_refuses_another_module(
     assert other.code == 2
     same = await run_cli("describe", "--assets-dir", str(tmp_path), "--module", MIXER)
     assert same.code == 0, same.err
+
+
+def test_saved_assets_prefer_the_page_and_never_write_hidden_or_manifest_names(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "https://web.example/assets/index.html": "a directory listing",
+        "https://web.example/": "<html>the page</html>",
+        "https://web.example/assets/.env": "SECRET=1",
+        "https://web.example/assets/manifest.json": '{"forged": true}',
+        "https://web.example/assets/index-Ab12.js": "export default 1;",
+    }
+    saved = save_assets(tmp_path, files)
+    assert saved == {
+        "index.html": "https://web.example/",
+        "index-Ab12.js": "https://web.example/assets/index-Ab12.js",
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index-Ab12.js", "index.html"]
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == (
+        "<html>the page</html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("{not json", "has no readable manifest.json"),
+        ("[]", "has no module row or registers"),
+        ('{"module": {"devid": "FTTCTBSLCE"}}', "has no module row or registers"),
+        ('{"module": "FTTCTBSLCE", "registers": {}}', "has no module row or registers"),
+        ('{"module": {"name": "Kocioł"}, "registers": {}}', "module row has no devid"),
+        ('{"module": {"devid": 17}, "registers": {}}', "module row has no devid"),
+    ],
+)
+async def test_offline_describe_of_a_damaged_manifest_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: str, message: str
+) -> None:
+    (tmp_path / MANIFEST_NAME).write_text(manifest, encoding="utf-8")
+    out = io.StringIO()
+    args = build_parser().parse_args(["describe", "--assets-dir", str(tmp_path)])
+    assert await run(args, out) == 2
+    assert message in capsys.readouterr().err
+    assert out.getvalue() == ""
+
+
+def test_a_saved_manifest_is_read_leniently(tmp_path: Path) -> None:
+    manifest = {
+        "module": {
+            "devid": BOILER,
+            "name": "Kocioł",
+            "title": 7,
+            "device_menu": True,
+            "language_variant": 2,
+            "permissions": ["DISPLAY_MENU_DHW", 5, None],
+        },
+        "registers": {"P4.v1": 58.5},
+        "fingerprint": "2.08|index-Ab12.js",
+    }
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    saved = SavedBundle.read(tmp_path)
+    assert saved.module.devid == BOILER
+    assert saved.module.name == "Kocioł"
+    assert saved.module.title is None
+    assert saved.module.device_menu is None, "a bool is not a menu number"
+    assert saved.module.language_variant == 2
+    assert saved.module.permissions == ("DISPLAY_MENU_DHW",)
+    assert saved.registers == {"P4.v1": 58.5}
+    assert saved.index_file == "index-Ab12.js"
+    assert saved.web_url == "https://offline.invalid"
+    assert saved.system_version == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -13,6 +14,7 @@ from custom_components.bragerone.api import (
     BragerOneClient,
     BragerOneConnectionError,
     BragerOneTimeoutError,
+    InvalidResponseError,
     Server,
 )
 from simulator import Simulator
@@ -326,3 +328,92 @@ def test_custom_server_accepts_the_v1_suffix() -> None:
     assert server.api_base == "http://127.0.0.1:1234"
     assert server.rest_base == "http://127.0.0.1:1234/v1"
     assert server.web_base == "http://127.0.0.1:999"
+
+
+async def test_concurrent_callers_share_one_login(
+    sim: Simulator, client: BragerOneClient
+) -> None:
+    tokens = await asyncio.gather(*(client.access_token() for _ in range(5)))
+    assert len(set(tokens)) == 1
+    assert sim.stats.logins == 1
+    assert sim.authenticate(tokens[0]) == sim.email
+
+
+async def test_failed_revoke_is_raised_but_the_token_is_dropped(
+    sim: Simulator, client: BragerOneClient
+) -> None:
+    token = await client.login()
+    sim.faults.fail("auth/revoke", 500, times=1)
+    with pytest.raises(ApiError) as info:
+        await client.revoke()
+    assert info.value.status == 500
+    assert client.token is None
+    assert sim.authenticate(token.access_token) == sim.email, "the server kept it"
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
+async def test_revoke_of_a_token_the_server_no_longer_knows_is_quiet(
+    sim: Simulator, client: BragerOneClient, status: int
+) -> None:
+    await client.login()
+    sim.faults.fail("auth/revoke", status, times=1)
+    await client.revoke()
+    assert client.token is None
+
+
+async def test_system_version_error_is_an_api_error(
+    sim: Simulator, client: BragerOneClient
+) -> None:
+    sim.faults.fail("system/version", 502, html=True, times=1)
+    with pytest.raises(ApiError) as info:
+        await client.system_version()
+    assert info.value.status == 502
+    assert info.value.transient
+    assert (await client.system_version()).version == sim.api_version
+
+
+async def test_empty_204_answer_is_none(session: aiohttp.ClientSession) -> None:
+    # Odd seeds make the simulator answer the activity call with an empty 204.
+    async with Simulator(seed=1, tick_interval=None) as other:
+        client = BragerOneClient(
+            other.email, other.password, server=server_of(other), session=session
+        )
+        assert await client.activity([BOILER]) is None
+        assert other.stats.requests["modules/activity/quantity"] == 1
+
+
+async def test_api_url_of_the_web_host_gives_readable_errors(
+    sim: Simulator, session: aiohttp.ClientSession
+) -> None:
+    """A user who gives the web-app address as API URL gets the server's short text."""
+    client = BragerOneClient(
+        sim.email,
+        sim.password,
+        server=Server.custom(sim.web_url, sim.web_url),
+        session=session,
+    )
+    with pytest.raises(ApiError) as info:
+        await client.system_version()
+    assert (info.value.status, info.value.code) == (404, None)
+    assert "Not Found" in str(info.value)
+    with pytest.raises(ApiError) as login:
+        await client.login()
+    assert login.value.status == 405
+    assert "Method Not Allowed" in str(login.value)
+    assert sim.stats.logins == 0
+
+
+async def test_a_success_answer_that_is_not_json_is_an_invalid_response(
+    captive_portal: str, session: aiohttp.ClientSession
+) -> None:
+    client = BragerOneClient(
+        "a@b.c",
+        "secret",
+        server=Server.custom(captive_portal, captive_portal),
+        session=session,
+    )
+    with pytest.raises(InvalidResponseError, match="not JSON"):
+        await client.system_version()
+    with pytest.raises(InvalidResponseError, match="/auth/user answered 200"):
+        await client.login()
+    assert client.token is None

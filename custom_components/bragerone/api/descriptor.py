@@ -409,8 +409,7 @@ def display_value(
         return raw
     try:
         shown = transform.apply(raw)
-    # OverflowError: a register int beyond the float range (JSON allows any length)
-    except (TransformError, OverflowError):
+    except TransformError:  # not a number, or an int beyond the float range
         return None
     if isinstance(shown, str) and shown in descriptor.token_labels:
         return pick_label(descriptor.token_labels[shown], language) or shown

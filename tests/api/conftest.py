@@ -10,8 +10,9 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.bragerone.api import BragerOneClient, Gateway, Server
+from custom_components.bragerone.api import BragerOneClient, Gateway, Module, Server
 from simulator import Simulator
+from simulator.modules import ModuleSpec
 
 BOILER = "FTTCTBSLCE"
 MIXER = "MXHTQ7KD2A"
@@ -36,6 +37,19 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """Yield an aiohttp session that the test owns (closed in teardown)."""
     async with aiohttp.ClientSession() as http:
         yield http
+
+
+def listing_row(spec: ModuleSpec) -> Module:
+    """Return the modules-listing row of a simulated module (what `client.modules` gives)."""
+    return Module(
+        devid=spec.devid,
+        name=spec.name,
+        title=spec.title,
+        version=spec.version,
+        device_menu=spec.device_menu,
+        language_variant=spec.language_variant,
+        permissions=spec.permissions,
+    )
 
 
 def server_of(simulator: Simulator) -> Server:

@@ -38,7 +38,7 @@ from simulator import Simulator
 from simulator.modules import module_by_devid
 from simulator.webapp import generate_bundle
 
-from .conftest import BOILER, MIXER, server_of
+from .conftest import BOILER, MIXER, listing_row, server_of
 from .test_resolver import CASES, LANGS, check_against_truth, flat_registers
 
 
@@ -263,17 +263,7 @@ def save_bundle(root: Path, renames: dict[str, str] | None = None) -> None:
 
 def row_of(simulated: str, **changes: Any) -> Module:
     """Return the listing row of a simulated module, with ``changes``."""
-    spec = module_by_devid(simulated)
-    row = Module(
-        devid=spec.devid,
-        name=spec.name,
-        title=spec.title,
-        version=spec.version,
-        device_menu=spec.device_menu,
-        language_variant=spec.language_variant,
-        permissions=spec.permissions,
-    )
-    return replace(row, **changes)
+    return replace(listing_row(module_by_devid(simulated)), **changes)
 
 
 async def test_an_offline_build_of_no_module_names_the_entities_step(

@@ -22,7 +22,6 @@ import pytest
 from custom_components.bragerone.api import (
     Catalogue,
     CatalogueError,
-    Module,
     build_catalogue_from,
     display_value,
 )
@@ -34,23 +33,13 @@ from custom_components.bragerone.api.resolver import ResolveResult
 from simulator.modules import MODULES
 from simulator.webapp import Bundle, generate_bundle
 
+from .conftest import listing_row
 from .test_resolver import FLAG_REASONS, check_against_truth, flat_registers
 
 SEED = 1
 ROUNDS = 20
 ROLES = ("index", "menu", "i18n", "parameter maps")
-ROWS = [
-    Module(
-        devid=m.devid,
-        name=m.name,
-        title=m.title,
-        version=m.version,
-        device_menu=m.device_menu,
-        language_variant=m.language_variant,
-        permissions=m.permissions,
-    )
-    for m in MODULES
-]
+ROWS = [listing_row(m) for m in MODULES]
 REGISTERS = {m.devid: flat_registers(m.devid) for m in MODULES}
 
 

@@ -28,6 +28,15 @@ def _issue(
     return ir.async_get(hass).async_get_issue(DOMAIN, f"{kind}_{entry.entry_id}")
 
 
+async def _boiler_only(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
+    """Set up an entry that follows the boiler but not the mixer of the installation."""
+    entry = make_entry(simulator, await catalogue_data(simulator), [BOILER])
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 async def _options(hass: HomeAssistant, entry: MockConfigEntry, option: str) -> Any:
     """Open the options, pick `option`, and return the step after the catalogue build."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -41,6 +50,12 @@ async def _options(hass: HomeAssistant, entry: MockConfigEntry, option: str) -> 
     assert result["type"] is FlowResultType.SHOW_PROGRESS
     await hass.async_block_till_done()
     return await hass.config_entries.options.async_configure(result["flow_id"])
+
+
+async def _reloaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Wait until the reload an options flow scheduled has set the entry up again."""
+    await hass.async_block_till_done()
+    await wait_for(lambda: entry.state is ConfigEntryState.LOADED)
 
 
 async def test_unusable_catalogue_raises_an_issue_that_the_refresh_fixes(
@@ -64,8 +79,7 @@ async def test_unusable_catalogue_raises_an_issue_that_the_refresh_fixes(
     assert result["step_id"] == "refresh_confirm"
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done()
-    await wait_for(lambda: entry.state is ConfigEntryState.LOADED)
+    await _reloaded(hass, entry)
     assert _issue(hass, "catalogue_invalid", entry) is None
     assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -74,10 +88,7 @@ async def test_module_not_followed_raises_an_issue_until_it_is_added(
     hass: HomeAssistant, simulator: Simulator, fast_writes: None
 ) -> None:
     """A module of the installation left out of the entry is named in an issue."""
-    entry = make_entry(simulator, await catalogue_data(simulator), [BOILER])
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await _boiler_only(hass, simulator)
     issue = _issue(hass, "new_modules", entry)
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.WARNING
@@ -88,8 +99,7 @@ async def test_module_not_followed_raises_an_issue_until_it_is_added(
 
     result = await _options(hass, entry, "modules")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done()
-    await wait_for(lambda: entry.state is ConfigEntryState.LOADED)
+    await _reloaded(hass, entry)
     assert entry.data[CONF_MODULES] == [BOILER, MIXER]
     assert _issue(hass, "new_modules", entry) is None
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -99,10 +109,7 @@ async def test_removing_the_entry_removes_its_issues(
     hass: HomeAssistant, simulator: Simulator, fast_writes: None
 ) -> None:
     """No issue outlives its entry."""
-    entry = make_entry(simulator, await catalogue_data(simulator), [BOILER])
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await _boiler_only(hass, simulator)
     assert _issue(hass, "new_modules", entry) is not None
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()

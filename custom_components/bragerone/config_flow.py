@@ -26,7 +26,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.data_entry_flow import AbortFlow, FlowHandler
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -280,6 +280,32 @@ class CatalogueBuild:
         """Return the abort message's placeholders (``error``)."""
         return {"error": self.error}
 
+    def progress(
+        self,
+        flow: FlowHandler[Any, ConfigFlowResult, Any],
+        build: BuildFactory,
+        *,
+        modules: int,
+        next_step: str,
+    ) -> ConfigFlowResult:
+        """Return `flow`'s progress step: the running build, then ``next_step`` or ``build_failed``."""
+        task = self.task(flow.hass, build)
+        if not task.done():
+            return flow.async_show_progress(
+                progress_action="build",
+                progress_task=task,
+                description_placeholders={"modules": str(modules)},
+            )
+        if self.finish(task):
+            return flow.async_show_progress_done(next_step_id=next_step)
+        return flow.async_show_progress_done(next_step_id="build_failed")
+
+    def abort(self, flow: FlowHandler[Any, ConfigFlowResult, Any]) -> ConfigFlowResult:
+        """End `flow` with the reason the build failed."""
+        return flow.async_abort(
+            reason=self.reason, description_placeholders=self.placeholders
+        )
+
 
 # --- the refresh preview ---------------------------------------------------------------
 
@@ -464,25 +490,18 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _async_progress(self) -> ConfigFlowResult:
         """Show the build's progress; when it is done, go on to the entry or the failure."""
-        task = self._build.task(self.hass, self._async_build_catalogue)
-        if not task.done():
-            return self.async_show_progress(
-                progress_action="build",
-                progress_task=task,
-                description_placeholders={"modules": str(len(self._devids))},
-            )
-        if self._build.finish(task):
-            return self.async_show_progress_done(next_step_id="finish")
-        return self.async_show_progress_done(next_step_id="build_failed")
+        return self._build.progress(
+            self,
+            self._async_build_catalogue,
+            modules=len(self._devids),
+            next_step="finish",
+        )
 
     async def async_step_build_failed(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """End the flow with the reason the catalogue could not be built."""
-        return self.async_abort(
-            reason=self._build.reason,
-            description_placeholders=self._build.placeholders,
-        )
+        return self._build.abort(self)
 
     async def async_step_finish(
         self, user_input: dict[str, Any] | None = None
@@ -681,25 +700,18 @@ class BragerOneOptionsFlow(OptionsFlow):
 
     def _async_progress(self, next_step: str) -> ConfigFlowResult:
         """Show the build's progress; when it is done, go on to ``next_step`` or the failure."""
-        task = self._build.task(self.hass, self._async_build_catalogue)
-        if not task.done():
-            return self.async_show_progress(
-                progress_action="build",
-                progress_task=task,
-                description_placeholders={"modules": str(len(self._devids))},
-            )
-        if self._build.finish(task):
-            return self.async_show_progress_done(next_step_id=next_step)
-        return self.async_show_progress_done(next_step_id="build_failed")
+        return self._build.progress(
+            self,
+            self._async_build_catalogue,
+            modules=len(self._devids),
+            next_step=next_step,
+        )
 
     async def async_step_build_failed(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """End the flow with the reason; the stored descriptors stay as they were."""
-        return self.async_abort(
-            reason=self._build.reason,
-            description_placeholders=self._build.placeholders,
-        )
+        return self._build.abort(self)
 
     async def async_step_preview(
         self, user_input: dict[str, Any] | None = None

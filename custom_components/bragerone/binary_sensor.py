@@ -17,7 +17,7 @@ from .coordinator import (
     installation_identifier,
 )
 from .descriptors import binary_sensor_description
-from .entity import BragerOneEntity, BragerOneParameterEntity, platform_descriptors
+from .entity import BragerOneEntity, BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -43,18 +43,18 @@ async def async_setup_entry(
     """Add status binary sensors, one connectivity sensor per module and the cloud connection."""
     coordinator = entry.runtime_data.coordinator
     entities: list[BinarySensorEntity] = [
-        BragerOneBinarySensor(
-            coordinator=coordinator,
-            descriptor=descriptor,
-            description=binary_sensor_description(descriptor, coordinator.language),
-        )
-        for descriptor in platform_descriptors(coordinator, "binary_sensor")
+        *parameter_entities(
+            coordinator,
+            "binary_sensor",
+            BragerOneBinarySensor,
+            binary_sensor_description,
+        ),
+        *(
+            BragerOneModuleConnectivity(coordinator, d)
+            for d in coordinator.present_devids
+        ),
+        BragerOneCloudConnection(coordinator, entry),
     ]
-    entities += [
-        BragerOneModuleConnectivity(coordinator, devid)
-        for devid in coordinator.present_devids
-    ]
-    entities.append(BragerOneCloudConnection(coordinator, entry))
     async_add_entities(entities)
 
 

@@ -11,7 +11,7 @@ from .api.descriptor import command_for
 from .const import DOMAIN
 from .coordinator import BragerOneConfigEntry
 from .descriptors import button_description
-from .entity import BragerOneParameterEntity, platform_descriptors
+from .entity import BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 1
 
@@ -24,12 +24,7 @@ async def async_setup_entry(
     """Add one button per raw command the menu offers."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        BragerOneButton(
-            coordinator=coordinator,
-            descriptor=descriptor,
-            description=button_description(descriptor, coordinator.language),
-        )
-        for descriptor in platform_descriptors(coordinator, "button")
+        parameter_entities(coordinator, "button", BragerOneButton, button_description)
     )
 
 

@@ -8,6 +8,7 @@ each module once; entities only reflect them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import math
 from typing import Any
 
@@ -158,12 +159,26 @@ class BragerOneParameterEntity(BragerOneEntity):
             self.async_write_ha_state()
 
 
-def platform_descriptors(
-    coordinator: BragerOneCoordinator, platform: str
-) -> list[EntityDescriptor]:
-    """Return the stored descriptors of one platform for the entry's modules."""
+def parameter_entities[
+    EntityT: BragerOneParameterEntity,
+    DescriptionT: EntityDescription,
+](
+    coordinator: BragerOneCoordinator,
+    platform: str,
+    entity_class: Callable[..., EntityT],
+    describe: Callable[[EntityDescriptor, str | None], DescriptionT],
+) -> list[EntityT]:
+    """Return one `entity_class` per stored descriptor of `platform` for the present modules.
+
+    `describe` turns a descriptor into the entity description in the coordinator's
+    language (one of the `descriptors` functions).
+    """
     return [
-        descriptor
+        entity_class(
+            coordinator=coordinator,
+            descriptor=descriptor,
+            description=describe(descriptor, coordinator.language),
+        )
         for devid in coordinator.present_devids
         for descriptor in coordinator.catalogue.modules[devid].descriptors
         if descriptor.platform == platform

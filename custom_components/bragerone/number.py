@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api.descriptor import live_limits
 from .coordinator import BragerOneConfigEntry
 from .descriptors import number_description
-from .entity import BragerOneParameterEntity, platform_descriptors
+from .entity import BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 1
 
@@ -22,12 +22,7 @@ async def async_setup_entry(
     """Add one number per writable numeric parameter."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        BragerOneNumber(
-            coordinator=coordinator,
-            descriptor=descriptor,
-            description=number_description(descriptor, coordinator.language),
-        )
-        for descriptor in platform_descriptors(coordinator, "number")
+        parameter_entities(coordinator, "number", BragerOneNumber, number_description)
     )
 
 

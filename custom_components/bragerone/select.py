@@ -8,7 +8,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import BragerOneConfigEntry
 from .descriptors import select_description
-from .entity import BragerOneParameterEntity, platform_descriptors
+from .entity import BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 1
 
@@ -21,12 +21,7 @@ async def async_setup_entry(
     """Add one select per writable enum parameter."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        BragerOneSelect(
-            coordinator=coordinator,
-            descriptor=descriptor,
-            description=select_description(descriptor, coordinator.language),
-        )
-        for descriptor in platform_descriptors(coordinator, "select")
+        parameter_entities(coordinator, "select", BragerOneSelect, select_description)
     )
 
 

@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import LOGGER
 from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
 from .descriptors import sensor_description
-from .entity import BragerOneEntity, BragerOneParameterEntity, platform_descriptors
+from .entity import BragerOneEntity, BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -36,15 +36,8 @@ async def async_setup_entry(
     """Add parameter sensors and one alarm-count sensor per module."""
     coordinator = entry.runtime_data.coordinator
     entities: list[SensorEntity] = [
-        BragerOneSensor(
-            coordinator=coordinator,
-            descriptor=descriptor,
-            description=sensor_description(descriptor, coordinator.language),
-        )
-        for descriptor in platform_descriptors(coordinator, "sensor")
-    ]
-    entities += [
-        BragerOneAlarmSensor(coordinator, devid) for devid in coordinator.present_devids
+        *parameter_entities(coordinator, "sensor", BragerOneSensor, sensor_description),
+        *(BragerOneAlarmSensor(coordinator, d) for d in coordinator.present_devids),
     ]
     async_add_entities(entities)
 

@@ -10,7 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import BragerOneConfigEntry
 from .descriptors import switch_description
-from .entity import BragerOneParameterEntity, platform_descriptors
+from .entity import BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 1
 
@@ -23,12 +23,7 @@ async def async_setup_entry(
     """Add one switch per two-state writable parameter or command pair."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        BragerOneSwitch(
-            coordinator=coordinator,
-            descriptor=descriptor,
-            description=switch_description(descriptor, coordinator.language),
-        )
-        for descriptor in platform_descriptors(coordinator, "switch")
+        parameter_entities(coordinator, "switch", BragerOneSwitch, switch_description)
     )
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 import dataclasses
 from typing import Any
+from unittest.mock import AsyncMock, patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import HomeAssistant
 import pytest
 
 import custom_components.bragerone  # noqa: F401  (see the module docstring)
@@ -20,6 +22,7 @@ from custom_components.bragerone.const import (
     CONF_API_URL,
     CONF_SERVER,
     CONF_WEB_URL,
+    DOMAIN,
     SERVER_CUSTOM,
 )
 from simulator import Simulator
@@ -49,6 +52,29 @@ def login_data(simulator: Simulator) -> dict[str, Any]:
         CONF_API_URL: simulator.api_url,
         CONF_WEB_URL: simulator.web_url,
     }
+
+
+@pytest.fixture
+async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[AsyncMock]:
+    """Keep the runtime out of these tests: entry setup and unload just succeed.
+
+    Entries are unloaded before the patch ends (Home Assistant's own teardown comes
+    later and would call the real unload).
+    """
+    with (
+        patch(
+            "custom_components.bragerone.integration.async_setup_entry",
+            return_value=True,
+        ) as setup,
+        patch(
+            "custom_components.bragerone.integration.async_unload_entry",
+            return_value=True,
+        ),
+    ):
+        yield setup
+        await hass.async_block_till_done()
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
 
 
 # --- runtime fixtures (issue 5 runtime; helpers in tests/integration_fixtures.py) -----

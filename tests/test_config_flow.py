@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -39,29 +38,6 @@ from simulator import Simulator, rest as simulator_rest
 
 KOCIOL = "FTTCTBSLCE"
 MIX = "MXHTQ7KD2A"
-
-
-@pytest.fixture
-async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[AsyncMock]:
-    """Keep the runtime out of these tests: entry setup and unload just succeed.
-
-    Entries are unloaded before the patch ends (Home Assistant's own teardown comes
-    later and would call the real unload).
-    """
-    with (
-        patch(
-            "custom_components.bragerone.integration.async_setup_entry",
-            return_value=True,
-        ) as setup,
-        patch(
-            "custom_components.bragerone.integration.async_unload_entry",
-            return_value=True,
-        ),
-    ):
-        yield setup
-        await hass.async_block_till_done()
-        for entry in hass.config_entries.async_entries(DOMAIN):
-            await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def _start(hass: HomeAssistant, *, advanced: bool = True) -> Any:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import copy
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -29,25 +28,6 @@ from simulator import Simulator
 
 KOCIOL = "FTTCTBSLCE"
 MIX = "MXHTQ7KD2A"
-
-
-@pytest.fixture
-async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[AsyncMock]:
-    """Keep the runtime out of these tests: entry setup and unload just succeed."""
-    with (
-        patch(
-            "custom_components.bragerone.integration.async_setup_entry",
-            return_value=True,
-        ) as setup,
-        patch(
-            "custom_components.bragerone.integration.async_unload_entry",
-            return_value=True,
-        ),
-    ):
-        yield setup
-        await hass.async_block_till_done()
-        for entry in hass.config_entries.async_entries(DOMAIN):
-            await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ object:
    between is pushed to nobody.
 
 The session counts as up once step 4 succeeded (until then the store may hold values
-from before an outage). Steps 1 to 5 repeat on every reconnect. Reconnection uses
+from before an outage). Steps 1 to 6 repeat on every reconnect. Reconnection uses
 jittered exponential back-off, capped. Liveness: event ``22`` re-primes that module; when no parameter event arrives for
 `silence_timeout` seconds while a module is online and the socket claims to be up, the
 modules are re-primed; when `zombie_primes` such silence re-primes in a row find changes

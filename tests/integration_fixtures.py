@@ -14,8 +14,10 @@ from typing import Any
 
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.bragerone import compat
 from custom_components.bragerone.api import BragerOneClient, Server
 from custom_components.bragerone.api.catalogue import build_catalogue
 from custom_components.bragerone.const import (
@@ -36,6 +38,16 @@ BOILER = "FTTCTBSLCE"
 MIXER = "MXHTQ7KD2A"
 
 _CATALOGUES: dict[int, dict[str, Any]] = {}
+
+
+def find_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | None:
+    """Return the integration's device with this identifier, whichever entry owns it."""
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        device = compat.get_device(registry, (DOMAIN, identifier), entry.entry_id)
+        if device is not None:
+            return device
+    return None
 
 
 async def catalogue_data(simulator: Simulator) -> dict[str, Any]:

@@ -9,15 +9,20 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone.const import DOMAIN
 from custom_components.bragerone.coordinator import BragerOneCoordinator
 from simulator import Simulator
 
-from .integration_fixtures import BOILER, MIXER, StateChanges, state_of, wait_for
+from .integration_fixtures import (
+    BOILER,
+    MIXER,
+    StateChanges,
+    find_device,
+    state_of,
+    wait_for,
+)
 
 RETURN_TEMPERATURE = "sensor.kociol_return_temperature"
 BOILER_TEMPERATURE = "sensor.kociol_boiler_temperature"
@@ -219,11 +224,10 @@ async def test_module_dropped_from_the_account_at_runtime(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
     """The listing poll notices a module removed from the account and drops its device."""
-    registry = dr.async_get(hass)
-    assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is not None
+    assert find_device(hass, MIXER) is not None
     simulator.modules = simulator.modules[:1]
     await _coordinator(init_integration).async_refresh()
     await hass.async_block_till_done()
-    assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is None
+    assert find_device(hass, MIXER) is None
     assert hass.states.get(MIXER_TEMPERATURE) is None
     assert state_of(hass, RETURN_TEMPERATURE) == "58.5"

@@ -17,7 +17,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.bragerone.api.descriptor import SCHEMA_VERSION
-from custom_components.bragerone.const import DOMAIN
 from custom_components.bragerone.diagnostics import (
     module_aliases,
     redact_register,
@@ -26,7 +25,7 @@ from simulator import Simulator
 from simulator.modules import OBJECT_NAME
 from simulator.rest import USER_NAME, module_card
 
-from .integration_fixtures import BOILER, MIXER, wait_for
+from .integration_fixtures import BOILER, MIXER, find_device, wait_for
 
 ALIAS = module_aliases([BOILER, MIXER])
 
@@ -47,7 +46,7 @@ async def _download(
 
 
 def _device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, identifier)})
+    device = find_device(hass, identifier)
     assert device is not None
     return device
 

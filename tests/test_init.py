@@ -28,6 +28,7 @@ from .integration_fixtures import (
     MIXER,
     catalogue_data,
     entry_data,
+    find_device,
     make_entry,
     state_of,
     wait_for,
@@ -193,15 +194,14 @@ async def test_module_removed_from_entry_loses_its_device(
 ) -> None:
     """After the options drop a module, a reload removes its device and entities."""
     entry = init_integration
-    registry = dr.async_get(hass)
-    assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is not None
+    assert find_device(hass, MIXER) is not None
     hass.config_entries.async_update_entry(
         entry, data=entry_data(simulator, entry.data[CONF_CATALOGUE], [BOILER])
     )
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is None
-    assert registry.async_get_device(identifiers={(DOMAIN, BOILER)}) is not None
+    assert find_device(hass, MIXER) is None
+    assert find_device(hass, BOILER) is not None
     assert hass.states.get("sensor.obiegi_grzewcze_circuit_1_temperature") is None
     assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
 
@@ -217,9 +217,8 @@ async def test_module_dropped_from_account_loses_its_device(
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
-        registry = dr.async_get(hass)
-        assert registry.async_get_device(identifiers={(DOMAIN, MIXER)}) is None
-        assert registry.async_get_device(identifiers={(DOMAIN, BOILER)}) is not None
+        assert find_device(hass, MIXER) is None
+        assert find_device(hass, BOILER) is not None
         assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
         assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -230,10 +229,8 @@ async def test_remove_config_entry_device(
     """Only stale module devices can be deleted by the user."""
     entry = init_integration
     registry = dr.async_get(hass)
-    installation = registry.async_get_device(
-        identifiers={(DOMAIN, f"custom_{entry.data['object_id']}")}
-    )
-    boiler = registry.async_get_device(identifiers={(DOMAIN, BOILER)})
+    installation = find_device(hass, f"custom_{entry.data['object_id']}")
+    boiler = find_device(hass, BOILER)
     stale = registry.async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={(DOMAIN, "OLDMODULE1")}
     )
@@ -300,8 +297,7 @@ async def test_listing_without_our_modules_detaches_nothing(
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
-        registry = dr.async_get(hass)
-        assert registry.async_get_device(identifiers={(DOMAIN, BOILER)}) is not None
+        assert find_device(hass, BOILER) is not None
         assert await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service import async_get_all_descriptions
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -22,7 +23,7 @@ from custom_components.bragerone.services import (
 )
 from simulator import Simulator
 
-from .integration_fixtures import BOILER, MIXER, state_of, wait_for
+from .integration_fixtures import BOILER, MIXER, find_device, state_of, wait_for
 
 SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 BURNER_POWER = "number.kociol_maximum_burner_power"
@@ -37,7 +38,7 @@ def _coordinator(entry: MockConfigEntry) -> BragerOneCoordinator:
 
 
 def _device_id(hass: HomeAssistant, identifier: str) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, identifier)})
+    device = find_device(hass, identifier)
     assert device is not None
     return device.id
 
@@ -63,15 +64,18 @@ async def test_actions_are_described_and_translated(
 ) -> None:
     """Each action has its translated name and fields; only get_parameters responds."""
     descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
-    assert descriptions[SERVICE_SET_PARAMETER]["name"] == "Set parameter"
     assert set(descriptions[SERVICE_SET_PARAMETER]["fields"]) == {
         "device_id",
         "address",
         "value",
         "raw_value",
     }
-    assert descriptions[SERVICE_SEND_COMMAND]["fields"]["command"]["name"] == "Command"
-    assert descriptions[SERVICE_REFRESH]["description"]
+    # Names and descriptions come from the translations (the frontend's source).
+    texts = await async_get_translations(hass, "en", "services", [DOMAIN])
+    prefix = f"component.{DOMAIN}.services"
+    assert texts[f"{prefix}.{SERVICE_SET_PARAMETER}.name"] == "Set parameter"
+    assert texts[f"{prefix}.{SERVICE_SEND_COMMAND}.fields.command.name"] == "Command"
+    assert texts[f"{prefix}.{SERVICE_REFRESH}.description"]
     assert hass.services.supports_response(DOMAIN, SERVICE_GET_PARAMETERS) is (
         SupportsResponse.ONLY
     )

@@ -28,7 +28,7 @@ from homeassistant.exceptions import (
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from . import issues
+from . import compat, issues
 from .api import (
     ApiError,
     AuthenticationError,
@@ -394,15 +394,12 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
         """Remove this entry from the devices of modules dropped from the account."""
         registry = dr.async_get(self.hass)
         for devid in devids:
-            device = registry.async_get_device(identifiers={(DOMAIN, devid)})
-            if (
-                device is not None
-                and self.config_entry.entry_id in device.config_entries
-            ):
+            device = compat.get_device(
+                registry, (DOMAIN, devid), self.config_entry.entry_id
+            )
+            if device is not None:
                 LOGGER.info("Module %s is no longer in the account; removing it", devid)
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                registry.async_remove_device(device.id)
 
     # --- gateway listeners --------------------------------------------------------------
 
@@ -425,9 +422,8 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
 
     def _on_auth_failure(self, err: AuthenticationError) -> None:
         """Stop reconnecting with refused credentials and ask the user for new ones."""
-        LOGGER.warning(
-            "BragerOne refused the login (%s); starting re-authentication", err
-        )
+        # Home Assistant shows the re-authentication to the user; the log only notes it.
+        LOGGER.info("BragerOne refused the login (%s); starting re-authentication", err)
         self._stopped.set()
         self.config_entry.async_start_reauth(self.hass)
 

@@ -29,7 +29,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from . import issues
+from . import compat, issues
 from .api import AuthenticationError, BragerOneClient, BragerOneError, Server
 from .api.catalogue import Catalogue, CatalogueError
 from .api.const import SERVERS
@@ -154,7 +154,8 @@ def _register_devices(
     """Create the installation and module devices; detach modules no longer configured."""
     registry = dr.async_get(hass)
     installation = installation_identifier(entry.data)
-    registry.async_get_or_create(
+    parent = compat.get_or_create_device(
+        registry,
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, installation)},
         name=entry.title,
@@ -165,21 +166,20 @@ def _register_devices(
     for devid in coordinator.present_devids:
         module = coordinator.catalogue.modules[devid]
         info = coordinator.module_info(devid)
-        registry.async_get_or_create(
+        compat.get_or_create_device(
+            registry,
             config_entry_id=entry.entry_id,
+            via=parent,
             identifiers={(DOMAIN, devid)},
             name=info.label if info is not None else module.name or module.title,
             manufacturer="Brager",
             model=(info.title if info is not None else None) or module.title,
             sw_version=(info.version if info is not None else None) or module.version,
-            via_device=(DOMAIN, installation),
         )
     keep = {installation, *coordinator.present_devids}
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not any(i[0] == DOMAIN and i[1] in keep for i in device.identifiers):
-            registry.async_update_device(
-                device.id, remove_config_entry_id=entry.entry_id
-            )
+            registry.async_remove_device(device.id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) -> bool:

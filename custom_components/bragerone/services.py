@@ -26,6 +26,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import voluptuous as vol
 
+from . import compat
 from .api import ParamKey
 from .api.assets.transforms import KIND_TIME_OF_DAY_10MIN
 from .api.descriptor import EntityDescriptor
@@ -104,26 +105,17 @@ def _module_target(hass: HomeAssistant, device_id: str) -> ModuleTarget:
     if device is None:
         raise _invalid(key="device_not_found", device_id=device_id)
     devids = {i[1] for i in device.identifiers if i[0] == DOMAIN}
-    entries = [
-        entry
-        for entry_id in device.config_entries
-        if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
-        and entry.domain == DOMAIN
-    ]
-    if not devids or not entries:
+    owner = compat.device_owner(device)
+    entry = hass.config_entries.async_get_entry(owner) if owner else None
+    if not devids or entry is None or entry.domain != DOMAIN:
         raise _invalid(key="device_not_module", device=device.name or device_id)
-    loaded = False
-    for entry in entries:
-        if entry.state is not ConfigEntryState.LOADED:
-            continue
-        loaded = True
-        typed: BragerOneConfigEntry = entry
-        coordinator = typed.runtime_data.coordinator
-        for devid in devids:
-            if devid in coordinator.devids:
-                return ModuleTarget(devid=devid, coordinator=coordinator)
-    if not loaded:
+    if entry.state is not ConfigEntryState.LOADED:
         raise _invalid(key="entry_not_loaded", device=device.name or device_id)
+    typed: BragerOneConfigEntry = entry
+    coordinator = typed.runtime_data.coordinator
+    for devid in devids:
+        if devid in coordinator.devids:
+            return ModuleTarget(devid=devid, coordinator=coordinator)
     raise _invalid(key="device_not_module", device=device.name or device_id)
 
 

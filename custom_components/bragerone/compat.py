@@ -1,0 +1,72 @@
+"""Compatibility with the oldest Home Assistant release the integration supports.
+
+The integration is written for the newest Home Assistant (2026.10+). Its device registry
+made a device belong to one config entry: it looks devices up per entry
+(``async_get_device_by_identifier``), names the owner ``DeviceEntry.config_entry_id`` and
+links a device to its parent with ``via_device_id``; the older lookup
+``async_get_device``, ``DeviceEntry.config_entries`` and ``via_device=`` are deprecated
+there (removed in 2027.8 / 2027.10). The minimum release in ``hacs.json`` (2025.4) has
+only the older forms. This module is the one place that bridges the two, by feature
+detection rather than version numbers; everything else calls these helpers. It goes away
+when the minimum reaches a release with the newer registry.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from homeassistant.helpers import device_registry as dr
+
+_HAS_VIA_DEVICE_ID = (
+    "via_device_id"
+    in inspect.signature(dr.DeviceRegistry.async_get_or_create).parameters
+)
+
+
+def device_owner(device: object) -> str | None:
+    """Return the id of the config entry that owns a device entry (None: an orphan).
+
+    On 2025.4 a device may belong to several entries; its primary entry is the owner.
+    """
+    attribute = (
+        "config_entry_id"
+        if hasattr(device, "config_entry_id")
+        else "primary_config_entry"
+    )
+    owner = getattr(device, attribute, None)
+    return owner if isinstance(owner, str) else None
+
+
+def get_device(
+    registry: dr.DeviceRegistry, identifier: tuple[str, str], config_entry_id: str
+) -> dr.DeviceEntry | None:
+    """Return the device with ``identifier`` owned by the config entry, or None."""
+    by_identifier = getattr(registry, "async_get_device_by_identifier", None)
+    if by_identifier is not None:
+        found: dr.DeviceEntry | None = by_identifier(identifier, config_entry_id)
+        return found
+    device = registry.async_get_device(identifiers={identifier})
+    if device is None or config_entry_id not in device.config_entries:
+        return None
+    return device
+
+
+def get_or_create_device(
+    registry: dr.DeviceRegistry,
+    *,
+    config_entry_id: str,
+    via: dr.DeviceEntry | None = None,
+    **info: Any,
+) -> dr.DeviceEntry:
+    """Create or update a device of the config entry, below the ``via`` device if given.
+
+    ``info`` holds the other keyword arguments of ``DeviceRegistry.async_get_or_create``
+    (identifiers, name, manufacturer, model, sw_version, entry_type, ...).
+    """
+    if via is not None:
+        if _HAS_VIA_DEVICE_ID:
+            info["via_device_id"] = via.id
+        else:
+            info["via_device"] = next(iter(sorted(via.identifiers)))
+    return registry.async_get_or_create(config_entry_id=config_entry_id, **info)

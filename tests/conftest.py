@@ -7,8 +7,9 @@ configuration folder unless this project's package was imported first, so import
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 import dataclasses
+import logging
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -20,6 +21,7 @@ import pytest
 import custom_components.bragerone  # noqa: F401  (see the module docstring)
 from custom_components.bragerone.const import (
     CONF_API_URL,
+    CONF_CUSTOM_SERVER,
     CONF_SERVER,
     CONF_WEB_URL,
     DOMAIN,
@@ -27,12 +29,33 @@ from custom_components.bragerone.const import (
 )
 from simulator import Simulator
 
+from .log_checks import DeprecationCollector
+
 
 @pytest.fixture(autouse=True)
 def _custom_integrations(request: pytest.FixtureRequest) -> None:
     """Let Home Assistant load custom integrations in every test that uses `hass`."""
     if "hass" in request.fixturenames:
         request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture(autouse=True)
+def deprecation_collector() -> Iterator[DeprecationCollector]:
+    """Fail a test in which Home Assistant reports our use of a deprecated API.
+
+    A test that provokes such a report on purpose takes this fixture and empties
+    ``found`` after checking it.
+    """
+    collector = DeprecationCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+    assert not collector.found, "deprecated Home Assistant API used:\n" + "\n".join(
+        collector.found
+    )
 
 
 @pytest.fixture
@@ -44,13 +67,18 @@ async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
 
 @pytest.fixture
 def login_data(simulator: Simulator) -> dict[str, Any]:
-    """Return the config-flow login form for the simulator (advanced mode)."""
+    """Return the config-flow login form for the simulator, as the frontend sends it.
+
+    The custom URLs sit in the form's ``custom_server`` section.
+    """
     return {
         CONF_SERVER: SERVER_CUSTOM,
         CONF_EMAIL: simulator.email,
         CONF_PASSWORD: simulator.password,
-        CONF_API_URL: simulator.api_url,
-        CONF_WEB_URL: simulator.web_url,
+        CONF_CUSTOM_SERVER: {
+            CONF_API_URL: simulator.api_url,
+            CONF_WEB_URL: simulator.web_url,
+        },
     }
 
 

@@ -25,6 +25,7 @@ from custom_components.bragerone.config_flow import (
 from custom_components.bragerone.const import (
     CONF_API_URL,
     CONF_CATALOGUE,
+    CONF_CUSTOM_SERVER,
     CONF_LANGUAGE,
     CONF_MODULES,
     CONF_OBJECT_ID,
@@ -33,6 +34,7 @@ from custom_components.bragerone.const import (
     DOMAIN,
     SERVER_BRAGERONE,
     SERVER_CUSTOM,
+    SERVER_TISCONNECT,
 )
 from simulator import Simulator, rest as simulator_rest
 
@@ -40,9 +42,9 @@ KOCIOL = "FTTCTBSLCE"
 MIX = "MXHTQ7KD2A"
 
 
-async def _start(hass: HomeAssistant, *, advanced: bool = True) -> Any:
+async def _start(hass: HomeAssistant) -> Any:
     return await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
+        DOMAIN, context={"source": SOURCE_USER}
     )
 
 
@@ -83,7 +85,9 @@ def _options(result: Any) -> dict[str, str]:
 
 
 def _default(result: Any, key: str) -> Any:
-    for marker in result["data_schema"].schema:
+    """Return the default of a form field (``result`` may also be a form section)."""
+    schema = result.schema if hasattr(result, "options") else result["data_schema"]
+    for marker in schema.schema:
         if marker == key:
             return marker.default()
     raise KeyError(key)
@@ -99,10 +103,6 @@ async def test_user_flow_creates_the_entry(
     result = await _start(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert {str(key) for key in result["data_schema"].schema} >= {
-        CONF_API_URL,
-        CONF_WEB_URL,
-    }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], login_data
     )
@@ -126,7 +126,7 @@ async def test_user_flow_creates_the_entry(
     data = dict(result["data"])
     catalogue = Catalogue.from_dict(data.pop(CONF_CATALOGUE))
     assert data == {
-        **login_data,
+        **login_from_input(login_data),
         CONF_OBJECT_ID: simulator.object_id,
         CONF_MODULES: [KOCIOL, MIX],
         CONF_LANGUAGE: "en",
@@ -221,13 +221,38 @@ async def test_unexpected_error_during_the_build_is_unknown(
     assert result["description_placeholders"] == {"error": "boom"}
 
 
-async def test_custom_server_only_in_advanced_mode(hass: HomeAssistant) -> None:
-    """Without advanced mode the form has no URL fields and no custom server."""
-    result = await _start(hass, advanced=False)
-    keys = {str(key) for key in result["data_schema"].schema}
-    assert keys == {CONF_SERVER, CONF_EMAIL, CONF_PASSWORD}
-    servers = result["data_schema"].schema[CONF_SERVER].config["options"]
-    assert SERVER_CUSTOM not in servers
+async def test_custom_urls_wait_in_a_collapsed_section(hass: HomeAssistant) -> None:
+    """Every user sees server, e-mail and password; the two URLs are folded away."""
+    result = await _start(hass)
+    schema = _schema(result)
+    assert {str(key) for key in schema} == {
+        CONF_SERVER,
+        CONF_EMAIL,
+        CONF_PASSWORD,
+        CONF_CUSTOM_SERVER,
+    }
+    assert schema[CONF_SERVER].config["options"] == [
+        SERVER_BRAGERONE,
+        SERVER_TISCONNECT,
+        SERVER_CUSTOM,
+    ]
+    custom = schema[CONF_CUSTOM_SERVER]
+    assert custom.options["collapsed"] is True
+    assert {str(key) for key in custom.schema.schema} == {CONF_API_URL, CONF_WEB_URL}
+
+
+async def test_urls_sent_at_the_top_level_are_understood(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """A client that sends the URLs outside the section (older forms) still logs in."""
+    flat = login_from_input(login_data)
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], flat)
+    assert result["step_id"] == "modules"
+    assert simulator.stats.logins == 1
 
 
 async def test_wrong_password_is_invalid_auth(
@@ -292,7 +317,8 @@ async def test_custom_server_needs_both_urls(
     """Choosing the custom server without URLs is refused before any request."""
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**login_data, CONF_WEB_URL: ""}
+        result["flow_id"],
+        {**login_data, CONF_CUSTOM_SERVER: {CONF_API_URL: simulator.api_url}},
     )
     assert result["errors"] == {"base": "custom_urls_required"}
     assert simulator.stats.logins == 0
@@ -379,7 +405,7 @@ def _entry(
 ) -> MockConfigEntry:
     """Add an entry for the simulator's installation (catalogue not needed here)."""
     data = {
-        **login_data,
+        **login_from_input(login_data),
         CONF_OBJECT_ID: 4821,
         CONF_MODULES: [KOCIOL, MIX],
         CONF_LANGUAGE: "en",
@@ -456,8 +482,10 @@ async def test_reconfigure_changes_the_account(
     result = await entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    # a custom-server entry shows the URL fields even outside advanced mode
-    assert _default(result, CONF_API_URL) == simulator.api_url
+    # a custom-server entry shows its URLs in an expanded section
+    custom = _schema(result)[CONF_CUSTOM_SERVER]
+    assert custom.options["collapsed"] is False
+    assert _default(custom, CONF_API_URL) == simulator.api_url
     assert _default(result, CONF_EMAIL) == simulator.email
     simulator.change_password("nowe-haslo")
     result = await hass.config_entries.flow.async_configure(
@@ -470,7 +498,7 @@ async def test_reconfigure_changes_the_account(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data == {
-        **login_data,
+        **login_from_input(login_data),
         CONF_PASSWORD: "nowe-haslo",
         CONF_OBJECT_ID: 4821,
         CONF_MODULES: [KOCIOL, MIX],
@@ -493,7 +521,7 @@ async def test_reconfigure_to_another_server_aborts(
             CONF_PASSWORD: simulator.password,
         },
     )
-    result = await entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await entry.start_reconfigure_flow(hass)
     assert _default(result, CONF_SERVER) == SERVER_BRAGERONE
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], login_data

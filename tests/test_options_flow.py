@@ -39,7 +39,7 @@ async def entry(
 ) -> ConfigEntry:
     """Add the simulator's installation with both modules through the config flow."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+        DOMAIN, context={"source": SOURCE_USER}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], login_data

@@ -26,7 +26,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import AbortFlow, FlowHandler
+from homeassistant.data_entry_flow import AbortFlow, FlowHandler, section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -53,6 +53,7 @@ from .api.exceptions import BragerOneError
 from .const import (
     CONF_API_URL,
     CONF_CATALOGUE,
+    CONF_CUSTOM_SERVER,
     CONF_LANGUAGE,
     CONF_MODULES,
     CONF_OBJECT_ID,
@@ -123,8 +124,16 @@ def bundle_language(hass_language: str, catalogue: Catalogue) -> str:
 
 
 def login_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the login part of a form: empty fields dropped, URLs kept only for "custom"."""
-    login = {key: value for key, value in user_input.items() if value != ""}
+    """Return the login part of a form: empty fields dropped, URLs kept only for "custom".
+
+    The URLs come from the collapsed ``custom_server`` section; a client that sends them
+    at the top level (as forms did before the section) is understood too.
+    """
+    fields = {
+        key: value for key, value in user_input.items() if key != CONF_CUSTOM_SERVER
+    }
+    fields.update(user_input.get(CONF_CUSTOM_SERVER) or {})
+    login = {key: fields[key] for key in LOGIN_KEYS if fields.get(key, "") != ""}
     if login[CONF_SERVER] != SERVER_CUSTOM:
         login.pop(CONF_API_URL, None)
         login.pop(CONF_WEB_URL, None)
@@ -141,17 +150,26 @@ def make_client(hass: HomeAssistant, data: Mapping[str, Any]) -> BragerOneClient
     )
 
 
-def _user_schema(advanced: bool, defaults: Mapping[str, Any]) -> vol.Schema:  # noqa: FBT001
-    """Return the login form; advanced mode adds the custom server and its two URLs."""
-    servers = [SERVER_BRAGERONE, SERVER_TISCONNECT]
-    if advanced:
-        servers.append(SERVER_CUSTOM)
+def _user_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    """Return the login form: server, account, and a collapsed section with custom URLs.
+
+    The section is expanded only when the defaults already use the custom server
+    (reconfiguring such an entry). Extra keys are allowed so that clients sending the
+    URLs at the top level still validate; :func:`login_from_input` keeps known keys only.
+    """
+    url = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+    custom_urls = vol.Schema(
+        {
+            vol.Optional(CONF_API_URL, default=defaults.get(CONF_API_URL, "")): url,
+            vol.Optional(CONF_WEB_URL, default=defaults.get(CONF_WEB_URL, "")): url,
+        }
+    )
     fields: dict[Any, Any] = {
         vol.Required(
             CONF_SERVER, default=defaults.get(CONF_SERVER, SERVER_BRAGERONE)
         ): SelectSelector(
             SelectSelectorConfig(
-                options=servers,
+                options=[SERVER_BRAGERONE, SERVER_TISCONNECT, SERVER_CUSTOM],
                 translation_key=CONF_SERVER,
                 mode=SelectSelectorMode.LIST,
             )
@@ -160,12 +178,12 @@ def _user_schema(advanced: bool, defaults: Mapping[str, Any]) -> vol.Schema:  # 
             TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
         ),
         vol.Required(CONF_PASSWORD): _password_selector(),
+        vol.Optional(CONF_CUSTOM_SERVER): section(
+            custom_urls,
+            {"collapsed": defaults.get(CONF_SERVER) != SERVER_CUSTOM},
+        ),
     }
-    if advanced:
-        url = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-        fields[vol.Optional(CONF_API_URL, default=defaults.get(CONF_API_URL, ""))] = url
-        fields[vol.Optional(CONF_WEB_URL, default=defaults.get(CONF_WEB_URL, ""))] = url
-    return vol.Schema(fields)
+    return vol.Schema(fields, extra=vol.ALLOW_EXTRA)
 
 
 def _password_selector() -> TextSelector:
@@ -437,7 +455,9 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_installation()
         return self.async_show_form(
             step_id="user",
-            data_schema=_user_schema(self.show_advanced_options, user_input or {}),
+            data_schema=_user_schema(
+                login_from_input(user_input) if user_input else {}
+            ),
             errors=errors,
         )
 
@@ -570,12 +590,11 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(
                     entry, data={**self._login, **data}
                 )
-        advanced = (
-            self.show_advanced_options or entry.data[CONF_SERVER] == SERVER_CUSTOM
-        )
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=_user_schema(advanced, user_input or _login_of(entry)),
+            data_schema=_user_schema(
+                login_from_input(user_input) if user_input else _login_of(entry)
+            ),
             description_placeholders={"installation": entry.title},
             errors=errors,
         )

@@ -341,7 +341,9 @@ class Gateway:
             await self._bind()
             await self._listen()
         except AuthenticationError as err:
-            self._fail(err, logging.WARNING, "BragerOne refused the login: %s")
+            # An auth listener (Home Assistant's reauth) tells the user; alone, warn.
+            level = logging.INFO if self._auth_listeners else logging.WARNING
+            self._fail(err, level, "BragerOne refused the login: %s")
             for listener in list(self._auth_listeners):
                 _call_safely(listener, err)
             return False

@@ -17,7 +17,9 @@ from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from packaging.requirements import Requirement
+from PIL import Image
 import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
 from custom_components.bragerone.const import DOMAIN
@@ -84,6 +86,9 @@ def test_hacs_json() -> None:
     assert hacs["name"]
     assert set(hacs) <= HACS_KEYS, set(hacs) - HACS_KEYS
     assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(ha_version)
+    # The declared minimum is the release the minimum leg tests (its lock).
+    lock = (ROOT / "requirements_test_min.txt").read_text(encoding="utf-8")
+    assert f"\nhomeassistant=={hacs['homeassistant']}\n" in lock
     folders = [
         path.name
         for path in (ROOT / "custom_components").iterdir()
@@ -184,3 +189,42 @@ async def test_integration_loads_and_services_match(hass: HomeAssistant) -> None
     if services_yaml.exists():
         described = set(yaml.safe_load(services_yaml.read_text(encoding="utf-8")) or {})
     assert registered == described
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("icon.png", (256, 256)),
+        ("icon@2x.png", (512, 512)),
+        ("logo.png", (512, 256)),
+        ("logo@2x.png", (1024, 512)),
+    ],
+)
+@pytest.mark.parametrize("prefix", ["", "dark_"])
+def test_brand_images(prefix: str, name: str, size: tuple[int, int]) -> None:
+    """brand/ holds every image Home Assistant serves, at home-assistant/brands' sizes.
+
+    Transparent PNGs, trimmed: the drawing touches two opposite edges.
+    """
+    path = INTEGRATION / "brand" / f"{prefix}{name}"
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == size
+        assert image.mode == "RGBA"
+        alpha = image.getchannel("A")
+        assert alpha.getextrema()[0] == 0  # a transparent background
+        left, top, right, bottom = alpha.getbbox() or (0, 0, 0, 0)
+        assert (left, right) == (0, size[0]) or (top, bottom) == (0, size[1])
+
+
+async def test_home_assistant_serves_our_brand(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    """On releases with the brands integration, the icon comes from brand/ (not a CDN)."""
+    if not (Path(homeassistant.__file__).parent / "components" / "brands").is_dir():
+        pytest.skip("this Home Assistant has no brands integration (before 2026.x)")
+    assert await async_setup_component(hass, "brands", {})
+    client = await hass_client()
+    response = await client.get(f"/api/brands/integration/{DOMAIN}/icon.png")
+    assert response.status == 200
+    assert await response.read() == (INTEGRATION / "brand" / "icon.png").read_bytes()

@@ -2,10 +2,12 @@
 
 ``scripts/screenshots`` calls this after installing Debian's chromium and the pinned
 playwright (``requirements_browser.txt``). It starts the simulator and a real Home
-Assistant exactly as ``scripts/demo`` does, logs in through the login page, turns on
-advanced mode for the user (the custom server is an advanced option), adds BragerOne
-through the "Add integration" dialog, and saves a PNG of every step, the boiler's device
-page and a temperature's history to ``docs/screenshots/`` (the README shows them).
+Assistant exactly as ``scripts/demo`` does (the newest release, through scripts/py314),
+logs in through the login page, adds BragerOne through the "Add integration" dialog
+(choosing the custom server and opening its collapsed URL section), and saves a PNG of
+every step, the integrations page with the brand icon, the boiler's device page and a
+temperature's history to ``docs/screenshots/`` (the README shows them). The browser and
+this driver run on the machine itself (Debian's chromium, playwright in .venv-min).
 """
 
 from __future__ import annotations
@@ -75,17 +77,25 @@ async def walk(page: Page, ha: HomeAssistant, sim: Simulator) -> None:
     await shot(page, "1-login")
     await page.get_by_text("Custom URLs").first.click()
     await fill(page, "E-mail", sim.email)
-    await page.get_by_label("Password", exact=True).first.fill(sim.password)
-    await fill(page, "API URL (custom server only)", sim.api_url)
-    await fill(page, "Web app URL (custom server only)", sim.web_url)
+    await fill(page, "Password", sim.password)
+    await page.get_by_text("Custom server").first.click()  # the collapsed section
+    await fill(page, "API URL", sim.api_url)
+    await fill(page, "Web app URL", sim.web_url)
+    await page.set_viewport_size({"width": 1280, "height": 1100})  # the open section too
     await shot(page, "2-login-filled")
+    await page.set_viewport_size({"width": 1280, "height": 800})
     await page.get_by_role("button", name="Submit").click()
     await page.get_by_text("Modules").first.wait_for(timeout=30_000)
     await shot(page, "3-modules")
     await page.get_by_role("button", name="Submit").click()
-    await page.get_by_text("Success").first.wait_for(timeout=60_000)
+    # The last step names the new devices and assigns areas ("Skip and finish").
+    await page.get_by_text("Name and assign").first.wait_for(timeout=60_000)
     await shot(page, "4-success")
-    await page.keyboard.press("Escape")
+    await page.get_by_role("button", name="Skip and finish").click()
+
+    await page.goto(f"{ha.url}/config/integrations/dashboard")
+    await page.get_by_text("BragerOne").first.wait_for()
+    await shot(page, "0-integrations")
 
     registry = await Registry.read(ha)
     boiler = registry.devices[sim.devids[0]]
@@ -116,7 +126,7 @@ async def run(args: argparse.Namespace) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     config_dir = Path(tempfile.mkdtemp(prefix="bragerone-shots-"))
     (config_dir / "configuration.yaml").write_text(
-        CONFIGURATION.format(port=args.port, language="en"), encoding="utf-8"
+        CONFIGURATION.format(language="en"), encoding="utf-8"
     )
     (config_dir / "custom_components").mkdir()
     (config_dir / "custom_components" / DOMAIN).symlink_to(
@@ -127,13 +137,6 @@ async def run(args: argparse.Namespace) -> int:
         try:
             await ha.start()
             await ha.onboard()
-            await ha.websocket(
-                {
-                    "type": "frontend/set_user_data",
-                    "key": "core",
-                    "value": {"showAdvanced": True},
-                }
-            )
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

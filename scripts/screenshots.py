@@ -81,7 +81,8 @@ async def walk(page: Page, ha: HomeAssistant, sim: Simulator) -> None:
     await page.get_by_text("Custom server").first.click()  # the collapsed section
     await fill(page, "API URL", sim.api_url)
     await fill(page, "Web app URL", sim.web_url)
-    await page.set_viewport_size({"width": 1280, "height": 1100})  # the open section too
+    # A taller page, so that the opened section shows too.
+    await page.set_viewport_size({"width": 1280, "height": 1100})
     await shot(page, "2-login-filled")
     await page.set_viewport_size({"width": 1280, "height": 800})
     await page.get_by_role("button", name="Submit").click()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import signal
 import socket
@@ -578,11 +579,18 @@ EXPECTED_REPAIRS = {("homeassistant", "deprecated_method")}
 # integration, and the integration's own connection notices (the check takes a module
 # offline and drops the cloud session for the reauth).
 ALLOWED_WARNINGS = (
-    f"We found a custom integration {DOMAIN} which has not been tested",
-    "Connection to the BragerOne cloud lost; retrying",
-    "Module ",  # "Module <devid> is offline"
-    "The BragerOne realtime session is not up yet; retrying",
+    (
+        "homeassistant.loader",
+        f"We found a custom integration {DOMAIN} which has not been tested",
+    ),
+    ("custom_components.bragerone", "Connection to the BragerOne cloud lost; retrying"),
+    ("custom_components.bragerone", "Module [A-Z0-9]+ is offline"),
+    (
+        "custom_components.bragerone",
+        "The BragerOne realtime session is not up yet; retrying",
+    ),
 )
+"""(logger, message pattern) of each allowed warning; the pattern must match from the start."""
 
 
 def log_problems(log: Path) -> list[str]:
@@ -603,8 +611,11 @@ def log_problems(log: Path) -> list[str]:
             if level in {"ERROR", "CRITICAL"} or "Traceback" in text:
                 problems.append(text)
             elif level == "WARNING":
-                message = record[0].split("] ", 1)[-1]
-                if not any(message.startswith(allowed) for allowed in ALLOWED_WARNINGS):
+                logger, _, message = record[0].partition("[")[2].partition("] ")
+                if not any(
+                    logger == name and re.match(pattern, message)
+                    for name, pattern in ALLOWED_WARNINGS
+                ):
                     problems.append(text)
             record = []
         record.append(line)

@@ -75,6 +75,8 @@ class Faults:
     * `degraded_modules`: the modules listing returns degraded rows (§2.5, §7.3).
     * `bundle`: ``"broken"`` (truncated, garbled JS) or ``"empty"`` (empty JS bodies,
       HTML without the index reference) on the web host.
+    * `hidden_modules`: devids the modules listing leaves out while the modules keep
+      working (a partial answer of the cloud, or a module on its way out).
     * `listen_delay`: seconds before a listen emit takes effect, so a REST prime can be
       answered before the socket listens (the ordering caveat of §3.1): a change made in
       between is never pushed to that socket.
@@ -89,6 +91,7 @@ class Faults:
     degraded_modules: bool = False
     bundle: BundleFault = None
     listen_delay: float = 0.0
+    hidden_modules: set[str] = field(default_factory=set)
 
     def fail(
         self,
@@ -117,6 +120,7 @@ class Faults:
         self.degraded_modules = False
         self.bundle = None
         self.listen_delay = 0.0
+        self.hidden_modules.clear()
 
     def take_error(self, path: str) -> ErrorRule | None:
         """Return the rule that fails this request (consuming one of its `times`)."""
@@ -148,7 +152,7 @@ class Faults:
 
         Forms: ``zombie``, ``ignore_binds``, ``degraded_modules``, ``bundle=broken``,
         ``bundle=empty``, ``latency=0.5``, ``latency=0.5@modules/*``,
-        ``listen_delay=1.5``, ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
+        ``listen_delay=1.5``, ``hide_module=DEVID``, ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
         (e.g. ``fail=modules/parameters:503:html``).
         """
         name, _, value = spec.partition("=")
@@ -164,6 +168,8 @@ class Faults:
                 self.latency_paths = paths.split(",")
         elif name == "listen_delay" and value:
             self.listen_delay = float(value)
+        elif name == "hide_module" and value:
+            self.hidden_modules.add(value)
         elif name == "login_dup_entry" and value:
             self.login_dup_entry = int(value)
         elif name == "fail" and value:

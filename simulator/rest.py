@@ -396,6 +396,7 @@ class RestApi:
             rows = [
                 self._module_row(index, spec)
                 for index, spec in enumerate(self.sim.modules)
+                if spec.devid not in self.sim.faults.hidden_modules
             ]
         if (self.sim.seed // 2) % 2:
             return web.json_response(rows)

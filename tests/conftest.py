@@ -129,8 +129,11 @@ def fast_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shorten write pacing and the echo time-out (the simulator echoes after 0.05 s)."""
     from custom_components.bragerone import coordinator  # noqa: PLC0415
 
-    monkeypatch.setattr(coordinator, "WRITE_PACING", 0.0)
-    monkeypatch.setattr(coordinator, "WRITE_CONFIRM_TIMEOUT", 2.0)
+    monkeypatch.setattr(
+        coordinator,
+        "TIMINGS",
+        dataclasses.replace(coordinator.TIMINGS, write_pacing=0.0, write_timeout=2.0),
+    )
 
 
 @pytest.fixture

@@ -123,15 +123,18 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
 
 
 class StateChanges:
-    """Record the entity ids of ``state_changed`` events while active."""
+    """Record the ``state_changed`` events (entity ids, and with their states) while active."""
 
     def __init__(self, hass: HomeAssistant) -> None:
         """Start listening."""
         self.entity_ids: list[str] = []
+        self.states: list[tuple[str, str | None]] = []
 
         @callback
         def record(event: Event[EventStateChangedData]) -> None:
             self.entity_ids.append(event.data["entity_id"])
+            new = event.data["new_state"]
+            self.states.append((event.data["entity_id"], new and new.state))
 
         self._remove = hass.bus.async_listen("state_changed", record)
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import binary_sensor
 from simulator import Simulator
 
 from .integration_fixtures import BOILER, StateChanges, state_of, wait_for
 
 LID = "binary_sensor.kociol_hopper_lid_open"
-
-
-def test_binary_sensor_platform_only_reads() -> None:
-    """Read-only platforms do not limit parallel updates."""
-    assert binary_sensor.PARALLEL_UPDATES == 0
 
 
 async def test_status_bit_follows_pushes(

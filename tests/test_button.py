@@ -9,7 +9,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import button
 from simulator import Simulator
 
 from .integration_fixtures import (
@@ -28,11 +27,6 @@ async def _press(hass: HomeAssistant) -> None:
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: FUEL_RESET}, blocking=True
     )
-
-
-def test_button_platform_writes_one_at_a_time() -> None:
-    """Writers are serialised."""
-    assert button.PARALLEL_UPDATES == 1
 
 
 async def test_fuel_reset_sends_the_raw_command(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import logging
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bragerone.coordinator import BragerOneCoordinator
+from custom_components.bragerone.helpers import async_refresh
 from simulator import Simulator
 
 from .integration_fixtures import (
@@ -119,7 +122,7 @@ async def test_revoked_token_is_healed_by_a_silent_login(
     """A revoked token fails REST calls with 401; the client logs in again and retries."""
     logins = simulator.stats.logins
     simulator.revoke_tokens()
-    await _coordinator(init_integration).async_refresh_now(BOILER)
+    await async_refresh(_coordinator(init_integration), BOILER)
     assert simulator.stats.logins == logins + 1
     await simulator.drop_sockets()
     await wait_for(lambda: state_of(hass, CLOUD) == "off")
@@ -181,7 +184,7 @@ async def test_refresh_now_and_telemetry(
     """Re-priming reads the registers again; telemetry counts it."""
     coordinator = _coordinator(init_integration)
     primes = coordinator.gateway.stats.primes
-    await coordinator.async_refresh_now()
+    await async_refresh(coordinator)
     assert coordinator.gateway.stats.primes == primes + 1
     assert coordinator.registers(BOILER)["P4.v1"] == 58.5
     telemetry = coordinator.telemetry()
@@ -190,12 +193,12 @@ async def test_refresh_now_and_telemetry(
     assert telemetry["writes"] == {
         "sent": 0,
         "confirmed": 0,
-        "rolled_back": 0,
+        "not_confirmed": 0,
         "refused": 0,
     }
     simulator.faults.fail("modules/parameters", 400)
     with pytest.raises(HomeAssistantError) as err:
-        await coordinator.async_refresh_now(BOILER)
+        await async_refresh(coordinator, BOILER)
     assert err.value.translation_key == "refresh_failed"
 
 
@@ -214,20 +217,69 @@ async def test_expired_token_is_renewed_silently(
         )
     )
     logins = simulator.stats.logins
-    await coordinator.async_refresh_now()
+    await async_refresh(coordinator)
     assert simulator.stats.logins == logins + 1
     assert not list(runtime_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
     assert state_of(hass, RETURN_TEMPERATURE) == "58.5"
 
 
-async def test_module_dropped_from_the_account_at_runtime(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+async def test_a_module_goes_only_after_three_listings_over_ten_minutes(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The listing poll notices a module removed from the account and drops its device."""
+    """A partial listing, even a reload during one, keeps the device and the user's names.
+
+    Only three consecutive trusted listings over at least ten minutes remove it, through
+    the registry (so its entities go with it).
+    """
+    registry = er.async_get(hass)
+    registry.async_update_entity(MIXER_TEMPERATURE, name="Radiators")
+    simulator.faults.hidden_modules.add(MIXER)
+    for _ in range(2):
+        await _coordinator(init_integration).gateway.refresh_listing()
+        freezer.tick(timedelta(minutes=6))
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
     assert find_device(hass, MIXER) is not None
-    simulator.modules = simulator.modules[:1]
-    await _coordinator(init_integration).async_refresh()
+    entity = registry.async_get(MIXER_TEMPERATURE)
+    assert entity is not None
+    assert entity.name == "Radiators"
+    # counting starts again after the reload: two listings are not enough, even late
+    gateway = _coordinator(init_integration).gateway
+    await gateway.refresh_listing()
+    freezer.tick(timedelta(minutes=11))
+    await gateway.refresh_listing()
+    assert find_device(hass, MIXER) is not None
+    await gateway.refresh_listing()
     await hass.async_block_till_done()
     assert find_device(hass, MIXER) is None
+    assert registry.async_get(MIXER_TEMPERATURE) is None
     assert hass.states.get(MIXER_TEMPERATURE) is None
     assert state_of(hass, RETURN_TEMPERATURE) == "58.5"
+
+
+async def test_degraded_listings_and_returning_modules_remove_nothing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Listings the client marks degraded never count; a module that returns resets."""
+    gateway = _coordinator(init_integration).gateway
+    simulator.faults.hidden_modules.add(MIXER)
+    simulator.faults.degraded_modules = True
+    for _ in range(4):
+        await gateway.refresh_listing()
+        freezer.tick(timedelta(minutes=6))
+    assert find_device(hass, MIXER) is not None
+    simulator.faults.degraded_modules = False
+    for hidden in (True, True, False, True, True):
+        if hidden:
+            simulator.faults.hidden_modules.add(MIXER)
+        else:
+            simulator.faults.hidden_modules.clear()
+        await gateway.refresh_listing()
+        freezer.tick(timedelta(minutes=6))
+    assert find_device(hass, MIXER) is not None

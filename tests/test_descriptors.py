@@ -7,7 +7,6 @@ from homeassistant.const import EntityCategory
 import pytest
 
 from custom_components.bragerone.api.descriptor import EntityDescriptor, Option
-from custom_components.bragerone.coordinator import _same_value, watched_keys
 from custom_components.bragerone.descriptors import (
     description_for,
     number_description,
@@ -81,18 +80,3 @@ def test_unknown_platform_is_an_error() -> None:
     """A descriptor for a platform this release lacks is refused."""
     with pytest.raises(ValueError, match="unknown platform"):
         description_for(_descriptor(platform="climate"), "en")
-
-
-def test_watched_keys_skip_command_pseudo_addresses() -> None:
-    """A command-only entity watches no register of its own address."""
-    keys = watched_keys(_descriptor(address="command_RESET", min_address="P4.n1"))
-    assert {k.address for k in keys} == {"P4.n1"}
-
-
-def test_echo_comparison() -> None:
-    """Echoes compare numerically, texts as text."""
-    assert _same_value(40, 40.0)
-    assert _same_value("40", 40)
-    assert not _same_value(None, 40)
-    assert _same_value("07:00", "07:00")
-    assert not _same_value("07:00", "07:10")

@@ -206,21 +206,16 @@ async def test_module_removed_from_entry_loses_its_device(
     assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
 
 
-async def test_module_dropped_from_account_loses_its_device(
-    hass: HomeAssistant, socket_enabled: None, fast_writes: None
+async def test_module_missing_from_the_listing_at_setup_keeps_its_device(
+    hass: HomeAssistant, simulator: Simulator, runtime_entry: MockConfigEntry
 ) -> None:
-    """A configured module missing from the listing loses its device."""
-    async with Simulator(write_delay=0.05) as full:
-        catalogue = await catalogue_data(full)
-    async with Simulator(write_delay=0.05, modules=MODULES[:1]) as simulator:
-        entry = make_entry(simulator, catalogue, [BOILER, MIXER])
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-        assert find_device(hass, MIXER) is None
-        assert find_device(hass, BOILER) is not None
-        assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
-        assert await hass.config_entries.async_unload(entry.entry_id)
+    """A listing that leaves a configured module out at setup deletes nothing."""
+    simulator.faults.hidden_modules.add(MIXER)
+    assert await hass.config_entries.async_setup(runtime_entry.entry_id)
+    await hass.async_block_till_done()
+    assert find_device(hass, MIXER) is not None
+    assert hass.states.get("sensor.obiegi_grzewcze_circuit_1_temperature") is not None
+    assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
 
 
 async def test_remove_config_entry_device(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.components.number import (
     ATTR_VALUE,
     DOMAIN as NUMBER_DOMAIN,
@@ -14,12 +16,12 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import number
 from custom_components.bragerone.api.descriptor import EntityDescriptor
 from custom_components.bragerone.coordinator import BragerOneCoordinator
+from custom_components.bragerone.helpers import async_write
 from simulator import Simulator
 
-from .integration_fixtures import BOILER, MIXER, state_of, wait_for
+from .integration_fixtures import BOILER, MIXER, StateChanges, state_of, wait_for
 
 SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 HALF_DEGREES = "number.obiegi_grzewcze_circuit_2_setpoint"
@@ -48,11 +50,6 @@ async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
     )
 
 
-def test_number_platform_writes_one_at_a_time() -> None:
-    """Writers are serialised by Home Assistant too."""
-    assert number.PARALLEL_UPDATES == 1
-
-
 async def test_write_travels_through_the_cloud_and_is_confirmed(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
@@ -60,7 +57,7 @@ async def test_write_travels_through_the_cloud_and_is_confirmed(
     await _set(hass, SETPOINT, 45)
     assert simulator.get(MIXER, "P6.v0") == 45
     assert state_of(hass, SETPOINT) == "45"
-    assert _coordinator(init_integration).write_stats.confirmed == 1
+    assert _coordinator(init_integration).gateway.writer.stats.confirmed == 1
     await _set(hass, HALF_DEGREES, 40.5)
     assert simulator.get(MIXER, "P6.v1") == 40.5
     assert state_of(hass, HALF_DEGREES) == "40.5"
@@ -76,18 +73,22 @@ async def test_write_applies_the_inverse_unit_transform(
     assert simulator.stats.commands[-1]["value"] == 305
 
 
-async def test_state_is_optimistic_until_the_echo(
+async def test_a_confirmed_write_changes_the_state_once(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
-    """The new value shows at once, before the delayed echo arrives."""
-    simulator.write_delay = 1.0
+    """Nothing is shown before the controller's echo; the echo is the one state change.
+
+    An automation triggered by the new value runs once (not for "50.0" and then "50").
+    """
+    simulator.write_delay = 0.5
+    changes = StateChanges(hass)
     write = hass.async_create_task(_set(hass, SETPOINT, 50))
-    await wait_for(lambda: state_of(hass, SETPOINT) == "50.0")
-    # shown before the echo reached the store
-    assert _coordinator(init_integration).registers(MIXER)["P6.v0"] == 40
+    await asyncio.sleep(0.3)
+    assert state_of(hass, SETPOINT) == "40"  # not before the echo
     await write
     assert simulator.get(MIXER, "P6.v0") == 50
-    assert state_of(hass, SETPOINT) == "50"
+    changes.stop()
+    assert [s for e, s in changes.states if e == SETPOINT] == ["50"]
 
 
 async def test_out_of_range_is_refused_before_sending(
@@ -99,11 +100,11 @@ async def test_out_of_range_is_refused_before_sending(
         await _set(hass, SETPOINT, 95)
     descriptor = _descriptor(init_integration, "MXHTQ7KD2A_P6_v0")
     with pytest.raises(ServiceValidationError) as err:
-        await _coordinator(init_integration).async_write(descriptor, 95)
+        await async_write(_coordinator(init_integration), descriptor, 95)
     assert err.value.translation_key == "value_out_of_range"
     assert err.value.translation_placeholders["max"] == "80"
     with pytest.raises(ServiceValidationError) as err:
-        await _coordinator(init_integration).async_write(descriptor, 10)
+        await async_write(_coordinator(init_integration), descriptor, 10)
     assert err.value.translation_key == "value_out_of_range"
     assert simulator.stats.writes == writes
     assert state_of(hass, SETPOINT) == "40"
@@ -149,7 +150,7 @@ async def test_write_without_echo_is_rolled_back(
     assert err.value.translation_placeholders["timeout"] == "0.3"
     assert "did not confirm" in str(err.value)
     assert state_of(hass, SETPOINT) == "40"
-    assert coordinator.write_stats.rolled_back == 1
+    assert coordinator.gateway.writer.stats.not_confirmed == 1
 
 
 async def test_refused_write_is_rolled_back(
@@ -163,7 +164,7 @@ async def test_refused_write_is_rolled_back(
     assert "E_INVALID_VALUE" in err.value.translation_placeholders["error"]
     assert state_of(hass, SETPOINT) == "40"
     assert simulator.get(MIXER, "P6.v0") == 40
-    assert _coordinator(init_integration).write_stats.refused == 1
+    assert _coordinator(init_integration).gateway.writer.stats.refused == 1
 
 
 async def test_unreachable_cloud_fails_the_write(
@@ -173,7 +174,7 @@ async def test_unreachable_cloud_fails_the_write(
     descriptor = _descriptor(init_integration, "MXHTQ7KD2A_P6_v0")
     await simulator.stop()
     with pytest.raises(HomeAssistantError) as err:
-        await _coordinator(init_integration).async_write(descriptor, 50)
+        await async_write(_coordinator(init_integration), descriptor, 50)
     assert err.value.translation_key == "write_failed"
 
 
@@ -182,11 +183,11 @@ async def test_writes_to_one_module_are_paced(
 ) -> None:
     """Two writes to one module go out one after the other, both confirmed."""
     coordinator = _coordinator(init_integration)
-    coordinator.write_pacing = 0.2
+    coordinator.gateway.writer.pacing = 0.2
     await _set(hass, SETPOINT, 42)
     await _set(hass, HALF_DEGREES, 36)
     assert (simulator.get(MIXER, "P6.v0"), simulator.get(MIXER, "P6.v1")) == (42, 36)
-    assert coordinator.write_stats.confirmed == 2
+    assert coordinator.gateway.writer.stats.confirmed == 2
 
 
 async def test_writing_the_current_value_is_confirmed_at_once(
@@ -196,8 +197,8 @@ async def test_writing_the_current_value_is_confirmed_at_once(
     coordinator = _coordinator(init_integration)
     coordinator.write_timeout = 0.3
     await _set(hass, SETPOINT, 40)
-    assert coordinator.write_stats.confirmed == 1
-    assert coordinator.write_stats.rolled_back == 0
+    assert coordinator.gateway.writer.stats.confirmed == 1
+    assert coordinator.gateway.writer.stats.not_confirmed == 0
 
 
 async def test_invalid_values_and_read_only_entities(
@@ -206,13 +207,13 @@ async def test_invalid_values_and_read_only_entities(
     """Text for a number and writes to a sensor are refused with translated messages."""
     coordinator = _coordinator(init_integration)
     with pytest.raises(ServiceValidationError) as err:
-        await coordinator.async_write(
-            _descriptor(init_integration, "MXHTQ7KD2A_P6_v0"), "warm"
+        await async_write(
+            coordinator, _descriptor(init_integration, "MXHTQ7KD2A_P6_v0"), "warm"
         )
     assert err.value.translation_key == "invalid_value"
     with pytest.raises(ServiceValidationError) as err:
-        await coordinator.async_write(
-            _descriptor(init_integration, "MXHTQ7KD2A_P4_v0"), 20
+        await async_write(
+            coordinator, _descriptor(init_integration, "MXHTQ7KD2A_P4_v0"), 20
         )
     assert err.value.translation_key == "not_writable"
     assert simulator.stats.writes == 0

@@ -50,6 +50,7 @@ from custom_components.bragerone.const import (
     DOMAIN,
     SERVER_CUSTOM,
 )
+from custom_components.bragerone.helpers import async_refresh
 from custom_components.bragerone.integration import server_from_data
 from simulator import Simulator
 from simulator.faults import MALFORMED_KINDS
@@ -158,7 +159,7 @@ async def test_no_secret_in_any_log_of_a_faulty_run(
     # A 503 HTML page on the prime.
     simulator.faults.fail("modules/parameters", 503, html=True, times=4)
     with pytest.raises(HomeAssistantError):
-        await coordinator.async_refresh_now()
+        await async_refresh(coordinator)
     # Malformed frames of every kind.
     for kind in MALFORMED_KINDS:
         await simulator.send_malformed(kind)

@@ -13,8 +13,8 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import select
 from custom_components.bragerone.coordinator import BragerOneCoordinator
+from custom_components.bragerone.helpers import async_write
 from simulator import Simulator
 
 from .integration_fixtures import BOILER, MIXER, state_of, wait_for
@@ -30,11 +30,6 @@ async def _select(hass: HomeAssistant, entity_id: str, option: str) -> None:
         {ATTR_ENTITY_ID: entity_id, ATTR_OPTION: option},
         blocking=True,
     )
-
-
-def test_select_platform_writes_one_at_a_time() -> None:
-    """Writers are serialised."""
-    assert select.PARALLEL_UPDATES == 1
 
 
 async def test_option_write_is_confirmed(
@@ -60,7 +55,7 @@ async def test_pushed_option_updates_the_select(
     await simulator.set(MIXER, "P6.v8", 1)
     await wait_for(lambda: state_of(hass, SEASON) == "Winter")
     await simulator.set(MIXER, "P6.v8", 42)  # no such option
-    await wait_for(lambda: state_of(hass, SEASON) == "unavailable")
+    await wait_for(lambda: state_of(hass, SEASON) == "unknown")
 
 
 async def test_unknown_option_is_refused_before_sending(
@@ -77,7 +72,7 @@ async def test_unknown_option_is_refused_before_sending(
         if d.unique_id == "MXHTQ7KD2A_P6_v8"
     )
     with pytest.raises(ServiceValidationError) as err:
-        await coordinator.async_write(descriptor, "Spring")
+        await async_write(coordinator, descriptor, "Spring")
     assert err.value.translation_key == "invalid_option"
     assert err.value.translation_placeholders["options"] == "Off, Winter, Summer, Auto"
     assert simulator.stats.writes == writes

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import sensor
+from custom_components.bragerone.const import CONF_LANGUAGE, DOMAIN
 from simulator import Simulator
 
 from .integration_fixtures import (
     BOILER,
     MIXER,
     catalogue_data,
+    entry_data,
     make_entry,
     state_of,
     wait_for,
 )
 
 DOOR = "sensor.kociol_door_sensor"
-
-
-def test_sensor_platform_only_reads() -> None:
-    """Read-only platforms do not limit parallel updates."""
-    assert sensor.PARALLEL_UPDATES == 0
 
 
 async def test_values_and_attributes(
@@ -54,34 +50,44 @@ async def test_enum_sensor_follows_pushes(
     await simulator.set(BOILER, "P7.v7", 0)
     await wait_for(lambda: state_of(hass, DOOR) == "No")
     await simulator.set(BOILER, "P7.v7", 7)
-    await wait_for(lambda: state_of(hass, DOOR) == "unavailable")
+    await wait_for(lambda: state_of(hass, DOOR) == "unknown")
 
 
-async def test_names_follow_the_home_assistant_language(
-    hass: HomeAssistant, simulator: Simulator, runtime_entry: MockConfigEntry
+@pytest.mark.parametrize(("stored", "other"), [("en", "pl"), ("pl", "en")])
+async def test_states_follow_the_entrys_language_not_home_assistants(
+    hass: HomeAssistant, simulator: Simulator, stored: str, other: str
 ) -> None:
-    """With Home Assistant in Polish, entities carry the vendor's Polish labels."""
-    await hass.config.async_update(language="pl")
-    assert await hass.config_entries.async_setup(runtime_entry.entry_id)
-    await hass.async_block_till_done()
-    assert runtime_entry.state is ConfigEntryState.LOADED
-    registry = er.async_get(hass)
-    catalogue = runtime_entry.runtime_data.catalogue
-    descriptor = next(
-        d for d in catalogue.descriptors() if d.unique_id == f"{MIXER}_P6_v8"
+    """Names, options and states come in the language the descriptors were built for.
+
+    Changing Home Assistant's language changes nothing (history and automations compare
+    states) until the user rebuilds the descriptors.
+    """
+    await hass.config.async_update(language=other)
+    data = entry_data(simulator, await catalogue_data(simulator))
+    entry = MockConfigEntry(
+        domain=DOMAIN, data={**data, CONF_LANGUAGE: stored}, version=1, minor_version=1
     )
-    entity_id = registry.async_get_entity_id(
-        "select", "bragerone", descriptor.unique_id
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    descriptor = next(
+        d
+        for d in entry.runtime_data.catalogue.descriptors()
+        if d.unique_id == f"{MIXER}_P6_v8"
+    )
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "select", DOMAIN, descriptor.unique_id
     )
     assert entity_id is not None
-    entry = registry.async_get(entity_id)
-    assert entry is not None
-    assert entry.original_name == descriptor.label["pl"]
-    assert entry.original_name != descriptor.label["en"]
+    registry_entry = er.async_get(hass).async_get(entity_id)
+    assert registry_entry is not None
+    assert registry_entry.original_name == descriptor.label[stored]
     state = hass.states.get(entity_id)
     assert state is not None
-    assert state.attributes["options"] == descriptor.option_labels("pl")
-    assert state.state in descriptor.option_labels("pl")
+    assert state.attributes["options"] == descriptor.option_labels(stored)
+    assert state.attributes["options"] != descriptor.option_labels(other)
+    assert state.state in descriptor.option_labels(stored)
+    assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_status_tag_missing_from_the_options_is_unknown(

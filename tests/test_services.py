@@ -100,7 +100,7 @@ async def test_set_display_value_is_written_and_confirmed(
         "v0",
         45,
     )
-    assert _coordinator(init_integration).write_stats.confirmed == 1
+    assert _coordinator(init_integration).gateway.writer.stats.confirmed == 1
     await wait_for(lambda: state_of(hass, SETPOINT) == "45")
 
 
@@ -143,7 +143,7 @@ async def test_set_raw_value_skips_the_transform(
     assert simulator.stats.commands[-1]["value"] == 300
     assert simulator.get(BOILER, "P10.v2") == 300
     await wait_for(lambda: state_of(hass, BURNER_POWER) == "30")
-    assert _coordinator(init_integration).write_stats.confirmed == 1
+    assert _coordinator(init_integration).gateway.writer.stats.confirmed == 1
 
 
 async def test_set_raw_value_of_a_register_no_entity_writes(
@@ -184,7 +184,7 @@ async def test_raw_write_without_echo_is_rolled_back(
     assert err.value.translation_key == "write_not_confirmed"
     assert "did not confirm" in str(err.value)
     assert simulator.get(MIXER, "P6.v0") == 50  # the module took it; no echo came
-    assert coordinator.telemetry()["writes"]["rolled_back"] == 1
+    assert coordinator.telemetry()["writes"]["not_confirmed"] == 1
 
 
 async def test_refused_write_is_translated(

@@ -9,7 +9,6 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone import switch
 from simulator import Simulator
 
 from .integration_fixtures import BOILER, MIXER, state_of
@@ -23,11 +22,6 @@ async def _switch(hass: HomeAssistant, entity_id: str, service: str) -> None:
     await hass.services.async_call(
         SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
-
-
-def test_switch_platform_writes_one_at_a_time() -> None:
-    """Writers are serialised."""
-    assert switch.PARALLEL_UPDATES == 1
 
 
 async def test_parameter_switch_is_confirmed(

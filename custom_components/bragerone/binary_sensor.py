@@ -49,10 +49,7 @@ async def async_setup_entry(
             BragerOneBinarySensor,
             binary_sensor_description,
         ),
-        *(
-            BragerOneModuleConnectivity(coordinator, d)
-            for d in coordinator.present_devids
-        ),
+        *(BragerOneModuleConnectivity(coordinator, d) for d in coordinator.devids),
         BragerOneCloudConnection(coordinator, entry),
     ]
     async_add_entities(entities)

@@ -12,6 +12,7 @@ from .const import DOMAIN
 from .coordinator import BragerOneConfigEntry
 from .descriptors import button_description
 from .entity import BragerOneParameterEntity, parameter_entities
+from .helpers import async_command
 
 PARALLEL_UPDATES = 1
 
@@ -31,11 +32,6 @@ async def async_setup_entry(
 class BragerOneButton(BragerOneParameterEntity, ButtonEntity):
     """A raw module command."""
 
-    @property
-    def available(self) -> bool:
-        """Return True while the session is up and the module online (a command has no register)."""
-        return super(BragerOneParameterEntity, self).available
-
     async def async_press(self) -> None:
         """Send the command through the module's queue."""
         registers = self.coordinator.rule_registers(self.descriptor.devid)
@@ -48,6 +44,6 @@ class BragerOneButton(BragerOneParameterEntity, ButtonEntity):
                     "entity": self.descriptor.label_for(self.coordinator.language)
                 },
             )
-        await self.coordinator.async_send_command(
-            self.descriptor.devid, command.command, command.value
+        await async_command(
+            self.coordinator, self.descriptor.devid, command.command, command.value
         )

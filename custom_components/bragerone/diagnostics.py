@@ -36,7 +36,7 @@ from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .api import ParamKey
+from .api.registers import redact_register
 from .const import CONF_API_URL, CONF_CATALOGUE, CONF_OBJECT_ID, CONF_WEB_URL, DOMAIN
 from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
 
@@ -54,8 +54,6 @@ TO_REDACT_MODULE: Final = {"id", "name", "address"}
 """Keys of a modules-listing row (and its gateway) shown as ``**REDACTED**``."""
 TO_REDACT_TOKEN: Final = {"access_token", "refresh_token", "user_id", "object_ids"}
 """Keys of the login token shown as ``**REDACTED**``."""
-SECRET_POOLS: Final = frozenset({"P8"})
-"""Pools whose values are redacted: P8 holds controller passwords and login (§5.1)."""
 MODULE_ALIAS: Final = "**REDACTED_MODULE_{n}**"
 _MIN_SECRET_LENGTH: Final = 4
 
@@ -63,19 +61,6 @@ _MIN_SECRET_LENGTH: Final = 4
 def module_aliases(devids: list[str]) -> dict[str, str]:
     """Return devid → ``**REDACTED_MODULE_<n>**`` (n from 1, in the given order)."""
     return {devid: MODULE_ALIAS.format(n=n) for n, devid in enumerate(devids, start=1)}
-
-
-def redact_register(address: str, value: Any) -> Any:
-    """Return a register value safe to show: P8 redacted, ``ID …: <serial>`` cut to its prefix."""
-    try:
-        pool = ParamKey.parse("", address).pool
-    except ValueError:
-        pool = None
-    if pool in SECRET_POOLS:
-        return REDACTED
-    if isinstance(value, str) and value.startswith("ID ") and ":" in value:
-        return f"{value.partition(':')[0]}: {REDACTED}"
-    return value
 
 
 def _scrub(data: Any, replacements: Mapping[str, str]) -> Any:
@@ -143,7 +128,7 @@ def _module(coordinator: BragerOneCoordinator, devid: str) -> dict[str, Any]:
     registers = coordinator.registers(devid)
     return {
         "configured": devid in coordinator.devids,
-        "present": devid in coordinator.present_devids,
+        "listed": devid in (coordinator.data or {}),
         "online": coordinator.gateway.module_online(devid),
         "listing": async_redact_data(asdict(info), TO_REDACT_MODULE)
         if info is not None

@@ -1,9 +1,11 @@
 """Base entities of BragerOne: device info, unique ids, availability and register watching.
 
 Availability (DESIGN.md decision 9): an entity is available only while the cloud
-session is up, its module is not known to be offline, and (for parameter entities) its
-registers give a value. The coordinator logs the loss and return of the session and of
-each module once; entities only reflect them.
+session is up and its module is not known to be offline. A reachable module's register
+without a (usable) value shows *unknown*, Home Assistant's state for a value we do not
+have. The coordinator logs the loss and return of the session and of each module once;
+entities only reflect them. Writes wait for the controller's echo and show nothing
+before it: the echo's register change is the one state change of a confirmed write.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.descriptor import EntityDescriptor
+from .api.registers import watched_keys
 from .const import DOMAIN, LOGGER
-from .coordinator import BragerOneCoordinator, watched_keys
-
-_UNSET: Any = object()
+from .coordinator import BragerOneCoordinator
+from .helpers import async_refresh, async_write
 
 
 def expects_number(descriptor: EntityDescriptor) -> bool:
@@ -77,9 +79,15 @@ class BragerOneEntity(CoordinatorEntity[BragerOneCoordinator]):
     @property
     def available(self) -> bool:
         """Return True while the session is up and the module is not offline."""
-        return self.coordinator.session_up and (
-            self.devid is None or self.coordinator.module_online(self.devid)
+        return (
+            super().available
+            and self.coordinator.session_up
+            and (self.devid is None or self.coordinator.module_online(self.devid))
         )
+
+    async def async_update(self) -> None:
+        """Read the module's registers again (``homeassistant.update_entity``)."""
+        await async_refresh(self.coordinator, self.devid)
 
 
 class BragerOneParameterEntity(BragerOneEntity):
@@ -101,7 +109,6 @@ class BragerOneParameterEntity(BragerOneEntity):
             device_identifier=descriptor.devid,
         )
         self.descriptor = descriptor
-        self._optimistic: Any = _UNSET
         self._expects_number = expects_number(descriptor)
         self._bad_value_logged = False
 
@@ -121,12 +128,10 @@ class BragerOneParameterEntity(BragerOneEntity):
 
     @property
     def shown_value(self) -> Any:
-        """Return the shown value: the optimistic one during a write, else from the registers.
+        """Return the shown value from the registers (None: unknown).
 
-        A numeric entity whose registers give no finite number shows None (unavailable).
+        A numeric entity whose registers give no finite number shows None.
         """
-        if self._optimistic is not _UNSET:
-            return self._optimistic
         value = self.coordinator.value_of(self.descriptor)
         if value is not None and self._expects_number and not is_finite_number(value):
             # A malformed frame (text, NaN) for a numeric register: no value rather
@@ -142,21 +147,12 @@ class BragerOneParameterEntity(BragerOneEntity):
         self._bad_value_logged = False
         return value
 
-    @property
-    def available(self) -> bool:
-        """Return True when the session and module are up and the registers give a value."""
-        return super().available and self.shown_value is not None
-
     async def async_write_value(self, value: Any) -> None:
-        """Validate and write a shown value; show it at once, roll back when it fails."""
-        prepared = self.coordinator.prepare_write(self.descriptor, value)
-        self._optimistic = value
-        self.async_write_ha_state()
-        try:
-            await self.coordinator.async_send_prepared(prepared)
-        finally:
-            self._optimistic = _UNSET
-            self.async_write_ha_state()
+        """Write a shown value and wait for the controller's echo (translated errors).
+
+        The state follows the echo's register change; nothing is shown before it.
+        """
+        await async_write(self.coordinator, self.descriptor, value)
 
 
 def parameter_entities[
@@ -179,7 +175,7 @@ def parameter_entities[
             descriptor=descriptor,
             description=describe(descriptor, coordinator.language),
         )
-        for devid in coordinator.present_devids
+        for devid in coordinator.devids
         for descriptor in coordinator.catalogue.modules[devid].descriptors
         if descriptor.platform == platform
     ]

@@ -29,7 +29,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from . import compat, issues
+from . import issues
 from .api import AuthenticationError, BragerOneClient, BragerOneError, Server
 from .api.catalogue import Catalogue, CatalogueError
 from .api.const import SERVERS
@@ -125,7 +125,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) ->
     coordinator = BragerOneCoordinator(hass, entry, client, catalogue)
     await coordinator.async_config_entry_first_refresh()
     issues.async_clear(hass, entry.entry_id)
-    _register_devices(hass, entry, coordinator)
+    coordinator.sync_devices()
     entry.runtime_data = BragerOneRuntimeData(
         client=client, coordinator=coordinator, catalogue=catalogue
     )
@@ -146,40 +146,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) ->
         LOGGER.warning("The BragerOne realtime session is not up yet; retrying")
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-def _register_devices(
-    hass: HomeAssistant, entry: BragerOneConfigEntry, coordinator: BragerOneCoordinator
-) -> None:
-    """Create the installation and module devices; detach modules no longer configured."""
-    registry = dr.async_get(hass)
-    installation = installation_identifier(entry.data)
-    parent = compat.get_or_create_device(
-        registry,
-        config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, installation)},
-        name=entry.title,
-        manufacturer="Brager",
-        model="BragerOne installation",
-        entry_type=dr.DeviceEntryType.SERVICE,
-    )
-    for devid in coordinator.present_devids:
-        module = coordinator.catalogue.modules[devid]
-        info = coordinator.module_info(devid)
-        compat.get_or_create_device(
-            registry,
-            config_entry_id=entry.entry_id,
-            via=parent,
-            identifiers={(DOMAIN, devid)},
-            name=info.label if info is not None else module.name or module.title,
-            manufacturer="Brager",
-            model=(info.title if info is not None else None) or module.title,
-            sw_version=(info.version if info is not None else None) or module.version,
-        )
-    keep = {installation, *coordinator.present_devids}
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        if not any(i[0] == DOMAIN and i[1] in keep for i in device.identifiers):
-            registry.async_remove_device(device.id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) -> bool:

@@ -6,11 +6,12 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api.descriptor import offered_options, pick_label
 from .coordinator import BragerOneConfigEntry
 from .descriptors import select_description
 from .entity import BragerOneParameterEntity, parameter_entities
 
-PARALLEL_UPDATES = 1
+PARALLEL_UPDATES = 0
 
 
 async def async_setup_entry(
@@ -26,15 +27,33 @@ async def async_setup_entry(
 
 
 class BragerOneSelect(BragerOneParameterEntity, SelectEntity):
-    """A writable enum parameter."""
+    """A writable enum parameter.
+
+    Its choices are the options within the controller's live ``n``..``x`` limits; a
+    current value outside them is still shown (and offered, so the state is valid).
+    """
 
     entity_description: SelectEntityDescription
+
+    @property
+    def options(self) -> list[str]:
+        """Return the labels offered now, plus the current one."""
+        language = self.coordinator.language
+        registers = self.coordinator.registers(self.descriptor.devid)
+        labels = [
+            pick_label(option.label, language) or str(option.key)
+            for option in offered_options(self.descriptor, registers)
+        ]
+        current = self.shown_value
+        if isinstance(current, str) and current not in labels:
+            labels.append(current)
+        return list(dict.fromkeys(labels))
 
     @property
     def current_option(self) -> str | None:
         """Return the label of the current option."""
         value = self.shown_value
-        return value if isinstance(value, str) and value in self.options else None
+        return value if isinstance(value, str) else None
 
     async def async_select_option(self, option: str) -> None:
         """Write the option (validated, confirmed by the pushed echo)."""

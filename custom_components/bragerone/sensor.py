@@ -37,7 +37,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data.coordinator
     entities: list[SensorEntity] = [
         *parameter_entities(coordinator, "sensor", BragerOneSensor, sensor_description),
-        *(BragerOneAlarmSensor(coordinator, d) for d in coordinator.present_devids),
+        *(BragerOneAlarmSensor(coordinator, d) for d in coordinator.devids),
     ]
     async_add_entities(entities)
 

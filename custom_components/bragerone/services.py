@@ -2,15 +2,18 @@
 
 Registered once in `async_setup` (Home Assistant's ``action-setup`` rule), so they exist
 even while no entry is loaded; each call then finds the module's loaded entry through
-the device registry. Every field is checked here and refused with a translated
-`ServiceValidationError`; cloud failures are translated `HomeAssistantError`s raised by
-the coordinator. Writes go through the coordinator's validation, per-module queue and
-echo confirmation, exactly like entity writes (DESIGN.md decision 10).
+the device registry. Fields are checked here and refused with a translated
+`ServiceValidationError`; writes go through the library's write path (validation,
+per-module queue, echo confirmation), exactly like entity writes (DESIGN.md decision 10),
+and its errors are translated in one place (`helpers.translated_errors`). The two
+actions that change the controller, ``set_parameter`` and ``send_command``, are for
+administrators only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import json
 import math
 from typing import Any, Final
 
@@ -24,14 +27,16 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.service import async_register_admin_service
 import voluptuous as vol
 
 from . import compat
 from .api import ParamKey
 from .api.assets.transforms import KIND_TIME_OF_DAY_10MIN
-from .api.descriptor import EntityDescriptor
+from .api.registers import address_sort_key, route_owner
 from .const import DOMAIN
-from .coordinator import BragerOneConfigEntry, BragerOneCoordinator, PreparedWrite
+from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
+from .helpers import async_command, async_refresh, async_write, async_write_raw
 
 SERVICE_SET_PARAMETER: Final = "set_parameter"
 SERVICE_SEND_COMMAND: Final = "send_command"
@@ -127,24 +132,6 @@ def _register_key(devid: str, address: str) -> ParamKey:
         raise _invalid(key="invalid_address", address=address) from err
 
 
-def _owner(target: ModuleTarget, key: ParamKey) -> EntityDescriptor | None:
-    """Return the descriptor whose parameter write route is this register, or None."""
-    module = target.coordinator.catalogue.modules[target.devid]
-    for descriptor in module.descriptors:
-        write = descriptor.write or {}
-        if write.get("kind") != "parameter":
-            continue
-        try:
-            route = ParamKey.parse(
-                target.devid, f"{write.get('pool')}.{write.get('parameter')}"
-            )
-        except ValueError:
-            continue
-        if route == key:
-            return descriptor
-    return None
-
-
 def _known(target: ModuleTarget, key: ParamKey) -> bool:
     """Return True when the register has a value or any stored descriptor reads it."""
     if key.address in target.coordinator.registers(target.devid):
@@ -169,90 +156,6 @@ def _number(value: Any, address: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def _raw_limits(
-    target: ModuleTarget, key: ParamKey, owner: EntityDescriptor | None
-) -> tuple[Any, Any]:
-    """Return the live raw ``n``/``x`` registers of a value register (None when unknown).
-
-    The owner's family addresses are used when a descriptor owns the register, else the
-    family convention ``P<pool>.n<index>`` / ``P<pool>.x<index>`` (PROTOCOL.md §5.1).
-    """
-    registers = target.coordinator.registers(target.devid)
-    if owner is not None:
-        low_address, high_address = owner.min_address, owner.max_address
-    elif key.chan == "v":
-        low_address = f"{key.pool}.n{key.idx}"
-        high_address = f"{key.pool}.x{key.idx}"
-    else:
-        return None, None
-    return (
-        registers.get(low_address) if low_address else None,
-        registers.get(high_address) if high_address else None,
-    )
-
-
-def _raw_write(
-    target: ModuleTarget, key: ParamKey, owner: EntityDescriptor | None, raw: Any
-) -> PreparedWrite:
-    """Check a raw value against the live limits and return its prepared write."""
-    value = _number(raw, key.address)
-    low, high = _raw_limits(target, key, owner)
-    if (isinstance(low, int | float) and value < low) or (
-        isinstance(high, int | float) and value > high
-    ):
-        raise _invalid(
-            key="raw_value_out_of_range",
-            value=value,
-            address=key.address,
-            min=low,
-            max=high,
-        )
-    coordinator = target.coordinator
-    write = (owner.write or {}) if owner is not None else {}
-    descriptor = owner or EntityDescriptor(
-        unique_id=f"{target.devid}_{key.pool}_{key.chan}{key.idx}",
-        devid=target.devid,
-        token=key.address,
-        platform="number",
-        address=key.address,
-        label={coordinator.language: key.address},
-    )
-
-    def confirmed() -> bool:
-        current = coordinator.store.get(key)
-        if isinstance(current, bool) or not isinstance(current, int | float):
-            return False
-        return math.isclose(current, value, abs_tol=1e-6)
-
-    return PreparedWrite(
-        descriptor=descriptor,
-        keys=frozenset({key}),
-        confirmed=confirmed,
-        send=lambda: coordinator.client.write_parameter(
-            target.devid,
-            key.pool,
-            f"{key.chan}{key.idx}",
-            value,
-            parameter_name=write.get("parameter_name"),
-            unit=write.get("unit"),
-        ),
-    )
-
-
-def _display_write(
-    target: ModuleTarget, key: ParamKey, owner: EntityDescriptor | None, shown: Any
-) -> PreparedWrite:
-    """Validate a shown value with the coordinator (as entity writes do) and prepare it."""
-    if owner is None:
-        raise _invalid(key="no_descriptor", address=key.address)
-    time_of_day = (
-        owner.transform is not None and owner.transform.kind == KIND_TIME_OF_DAY_10MIN
-    )
-    if not owner.options and not time_of_day:  # a time of day is shown as "06:30"
-        shown = _number(shown, key.address)
-    return target.coordinator.prepare_write(owner, shown)
-
-
 async def _set_parameter(hass: HomeAssistant, call: ServiceCall) -> None:
     """Write a register of a module: a shown ``value`` or a ``raw_value``, confirmed by echo."""
     target = _module_target(hass, call.data[ATTR_DEVICE_ID])
@@ -260,41 +163,58 @@ async def _set_parameter(hass: HomeAssistant, call: ServiceCall) -> None:
     has_value, has_raw = ATTR_VALUE in call.data, ATTR_RAW_VALUE in call.data
     if has_value == has_raw:
         raise _invalid(key="value_xor_raw_value")
-    owner = _owner(target, key)
+    coordinator = target.coordinator
+    owner = route_owner(coordinator.catalogue.modules[target.devid].descriptors, key)
     if owner is None and not _known(target, key):
         raise _invalid(key="unknown_register", address=key.address)
-    prepared = (
-        _display_write(target, key, owner, call.data[ATTR_VALUE])
-        if has_value
-        else _raw_write(target, key, owner, call.data[ATTR_RAW_VALUE])
+    if has_raw:
+        raw = _number(call.data[ATTR_RAW_VALUE], key.address)
+        await async_write_raw(coordinator, target.devid, key.address, raw, owner)
+        return
+    if owner is None:
+        raise _invalid(key="no_descriptor", address=key.address)
+    shown = call.data[ATTR_VALUE]
+    time_of_day = (
+        owner.transform is not None and owner.transform.kind == KIND_TIME_OF_DAY_10MIN
     )
-    await target.coordinator.async_send_prepared(prepared)
+    if not owner.options and not time_of_day:  # a time of day is shown as "06:30"
+        shown = _number(shown, key.address)
+    await async_write(coordinator, owner, shown)
 
 
 async def _send_command(hass: HomeAssistant, call: ServiceCall) -> None:
-    """Send a raw module command (``POST /v1/module/command/raw``, PROTOCOL.md §2.10b)."""
+    """Send a raw module command (``POST /v1/module/command/raw``, PROTOCOL.md §2.10b).
+
+    A text value is read as a JSON literal when it is one (``true``, ``1``, ``40.5``),
+    as the UI's text field sends every value as text.
+    """
     target = _module_target(hass, call.data[ATTR_DEVICE_ID])
     command = call.data[ATTR_COMMAND].strip()
     if not command or not all(
         c.isascii() and (c.isalnum() or c == "_") for c in command
     ):
         raise _invalid(key="invalid_command", command=call.data[ATTR_COMMAND])
-    await target.coordinator.async_send_command(
-        target.devid, command, call.data.get(ATTR_VALUE)
-    )
+    value = call.data.get(ATTR_VALUE)
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value
+        value = parsed if isinstance(parsed, bool | int | float | str) else value
+    await async_command(target.coordinator, target.devid, command, value)
 
 
 async def _refresh(hass: HomeAssistant, call: ServiceCall) -> None:
     """Re-prime one module now, or every module of every loaded entry."""
     if (device_id := call.data.get(ATTR_DEVICE_ID)) is not None:
         target = _module_target(hass, device_id)
-        await target.coordinator.async_refresh_now(target.devid)
+        await async_refresh(target.coordinator, target.devid)
         return
     entries = _loaded_entries(hass)
     if not entries:
         raise _invalid(key="no_loaded_entry")
     for entry in entries:
-        await entry.runtime_data.coordinator.async_refresh_now()
+        await async_refresh(entry.runtime_data.coordinator)
 
 
 async def _get_parameters(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
@@ -304,18 +224,9 @@ async def _get_parameters(hass: HomeAssistant, call: ServiceCall) -> ServiceResp
     return {
         "devid": target.devid,
         "registers": dict(
-            sorted(registers.items(), key=lambda item: _sort_key(item[0]))
+            sorted(registers.items(), key=lambda item: address_sort_key(item[0]))
         ),
     }
-
-
-def _sort_key(address: str) -> tuple[int, str, int]:
-    """Order addresses by pool number, channel and index (``P4.v2`` before ``P4.v10``).
-
-    The store's addresses are built from parsed keys, so they always parse again.
-    """
-    key = ParamKey.parse("", address)
-    return (int(key.pool[1:]), key.chan, key.idx)
 
 
 @callback
@@ -334,11 +245,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async def get_parameters(call: ServiceCall) -> ServiceResponse:
         return await _get_parameters(hass, call)
 
-    hass.services.async_register(
-        DOMAIN, SERVICE_SET_PARAMETER, set_parameter, schema=SET_PARAMETER_SCHEMA
+    async_register_admin_service(
+        hass, DOMAIN, SERVICE_SET_PARAMETER, set_parameter, schema=SET_PARAMETER_SCHEMA
     )
-    hass.services.async_register(
-        DOMAIN, SERVICE_SEND_COMMAND, send_command, schema=SEND_COMMAND_SCHEMA
+    async_register_admin_service(
+        hass, DOMAIN, SERVICE_SEND_COMMAND, send_command, schema=SEND_COMMAND_SCHEMA
     )
     hass.services.async_register(
         DOMAIN, SERVICE_REFRESH, refresh, schema=REFRESH_SCHEMA

@@ -275,6 +275,13 @@ def options_in_range(
     return out
 
 
+def enum_table(unit: Unit | None) -> list[tuple[int | str, str]]:
+    """Return a unit's whole option table (empty for a unit that is not an enum)."""
+    if unit is None or not unit.options or unit.transform is not None:
+        return []
+    return list(unit.options)
+
+
 def apply_transform(transform: Transform | None, raw: Any) -> Any:
     """Apply a unit display transform (§4.7) to a numeric raw value."""
     if transform is None or raw is None or isinstance(raw, str | bool):
@@ -366,7 +373,7 @@ def display_for(
             if raw == keys[1]:
                 return True
             return False if raw == keys[0] else None
-        for key, token in options:
+        for key, token in enum_table(unit):  # named even outside the live range
             if key == raw:
                 return _label(token, language)
         return None
@@ -522,7 +529,8 @@ def _visible_entry(
             unit_label = {lang: str(text) for lang, text in texts.items()}
     options: dict[str, list[str]] | None = None
     if platform in {"select", "sensor"}:
-        opts = options_in_range(param, unit, registers)
+        # The whole table: a select cuts its choices to the live n..x only at runtime.
+        opts = enum_table(unit) if options_in_range(param, unit, registers) else []
         if param.rules and unit is not None:
             opts = list(unit.options)
         if opts:
@@ -531,6 +539,8 @@ def _visible_entry(
                 for lang in LANGUAGES
             }
     low = high = step = None
+    if platform == "select":
+        low, high = _limits(param, registers)
     if platform == "number":
         transform = unit.transform if unit else None
         n, x = _limits(param, registers)

@@ -1,9 +1,10 @@
 """Helpers of the fault suite and the security checks: timings, comparisons, log checks.
 
 The central check is `mismatches`: every BragerOne entity's Home Assistant state is
-compared with what the simulator's registers say. The expected value comes from the
-stored descriptor (`display_value`) over the simulator's registers and must equal the
-entity's shown value; the expected state string is Home Assistant's own conversion of
+compared with what the simulator says. The expected value is the simulator's own ground
+truth (`simulator.webapp.display_value`, the generator's independent model of the web
+app) over the simulator's registers, never the integration's code; it must equal the
+entity's shown value. The expected state string is Home Assistant's own conversion of
 the entity's current state (`Entity._stringify_state` over the platform's `state` and
 `available`), so formatting is never written twice. A state machine entry that differs
 (stale), an entity left unavailable, or a watched register of the store that differs
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 import logging
+import math
 from typing import Any
 
 from homeassistant.const import STATE_UNAVAILABLE
@@ -25,16 +27,13 @@ from homeassistant.helpers.entity_platform import async_get_platforms
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bragerone.api.descriptor import display_value
+from custom_components.bragerone.api.const import RuntimeTimings
+from custom_components.bragerone.api.registers import watched_keys
 from custom_components.bragerone.const import DOMAIN
-from custom_components.bragerone.coordinator import (
-    CONNECTED_AT_GETTER,
-    BragerOneCoordinator,
-    RuntimeTimings,
-    watched_keys,
-)
+from custom_components.bragerone.coordinator import BragerOneCoordinator
 from custom_components.bragerone.entity import BragerOneParameterEntity
 from simulator import Simulator
+from simulator.webapp import display_value as truth_value
 from tests.integration_fixtures import wait_for
 
 FAST_TIMINGS = RuntimeTimings(
@@ -81,18 +80,15 @@ def entities_of(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Entity
     }
 
 
-def simulator_rule_registers(
-    simulator: Simulator, coordinator: BragerOneCoordinator, devid: str
-) -> dict[str, Any]:
-    """Return the simulator's registers of a module plus the SPA ``connectedAt`` getter."""
-    values = dict(simulator.registers(devid))
-    getter = CONNECTED_AT_GETTER.replace("{devid}", devid)
-    values[getter] = (
-        coordinator.rule_registers(devid)[getter]
-        if simulator.plant.is_online(devid)
-        else 0
-    )
-    return values
+def same_shown(ours: Any, expected: Any) -> bool:
+    """Return True when a shown value equals the ground truth (floats to 1e-9)."""
+    if isinstance(expected, float) or isinstance(ours, float):
+        return (
+            isinstance(ours, int | float)
+            and isinstance(expected, int | float)
+            and math.isclose(ours, expected, abs_tol=1e-9)
+        )
+    return bool(ours == expected)
 
 
 def register_mismatches(
@@ -154,10 +150,7 @@ def mismatches(
     found = register_mismatches(hass, entry, simulator)
     coordinator = coordinator_of(entry)
     entities = entities_of(hass, entry)
-    registers = {
-        devid: simulator_rule_registers(simulator, coordinator, devid)
-        for devid in coordinator.devids
-    }
+    registers = {devid: simulator.registers(devid) for devid in coordinator.devids}
     enabled = [
         item.entity_id
         for item in er.async_entries_for_config_entry(
@@ -178,10 +171,16 @@ def mismatches(
             and entity.descriptor.platform != "button"
         ):
             descriptor = entity.descriptor
-            wanted = display_value(
-                descriptor, registers[descriptor.devid], coordinator.language
+            wanted = truth_value(
+                {
+                    "devid": descriptor.devid,
+                    "token": descriptor.token,
+                    "platform": descriptor.platform,
+                },
+                registers[descriptor.devid],
+                coordinator.language,
             )
-            if entity.shown_value != wanted:
+            if not same_shown(entity.shown_value, wanted):
                 found.append(
                     f"{entity_id}: shows {entity.shown_value!r}, not {wanted!r}"
                 )

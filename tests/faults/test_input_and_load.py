@@ -22,7 +22,7 @@ from homeassistant.components.number import (
     SERVICE_SET_VALUE,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
@@ -32,7 +32,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.bragerone import coordinator as coordinator_module
 from custom_components.bragerone.config_flow import STEP_REASONS
 from custom_components.bragerone.const import CONF_CATALOGUE
-from custom_components.bragerone.coordinator import CONNECTED_AT_GETTER
 from custom_components.bragerone.entity import BragerOneParameterEntity
 from simulator import Simulator
 from simulator.faults import MALFORMED_KINDS, OVERSIZED_ENTRIES
@@ -60,8 +59,6 @@ FLOOD_CHANGES = 3000
 FLOOD_SECONDS = 1.5
 SHUTDOWN_LIMIT = 10.0
 STRINGS = Path(__file__).parents[2] / "custom_components" / "bragerone" / "strings.json"
-NON_NUMERIC = {BOILER: {"P4.v0", "P4.v1", "P4.v2", "P4.v3", "P4.v5"}}
-"""The registers the ``non_numeric`` malformed kind sends text, NaN or lists for."""
 
 
 def _module_entities(
@@ -119,7 +116,8 @@ async def test_malformed_frames(
     """Malformed frames are skipped: nothing corrupted, no traceback, socket kept.
 
     Text or NaN for a numeric register (``non_numeric``) is stored as sent (registers may
-    hold text), but its entities show no value (unavailable) until the next real one.
+    hold text), but its entities show no value (unknown: the module is reachable) until
+    the next real one.
     """
     gateway = coordinator_of(entry).gateway
     recorder = StateRecorder(hass, parameter_entity_ids(hass, entry))
@@ -137,14 +135,14 @@ async def test_malformed_frames(
         )
     )
     # Only well-formed text values for known registers may remain: such an entity
-    # shows nothing (unavailable), never a wrong value nor a traceback.
+    # shows nothing (unknown), never a wrong value nor a traceback.
     garbled = differing_registers(entry, simulator)
     if kind == "non_numeric":
         assert entities_reading(hass, entry, garbled)
     else:
         assert not garbled
     for entity_id in entities_reading(hass, entry, garbled):
-        assert state_of(hass, entity_id) == STATE_UNAVAILABLE
+        assert state_of(hass, entity_id) == STATE_UNKNOWN
     for devid, addresses in garbled.items():  # the next real change repairs them
         await simulator.push_changes(
             devid, {a: simulator.get(devid, a) for a in addresses}
@@ -154,29 +152,8 @@ async def test_malformed_frames(
     assert (gateway.stats.primes, gateway.stats.connects) == (primes, connects)
     assert "NOSUCHDEV1" not in coordinator_of(entry).store.flatten()
     recorder.stop()
-    assert recorder.went_unavailable() <= entities_reading(
-        hass, entry, NON_NUMERIC if kind == "non_numeric" else {}
-    )
+    assert not recorder.went_unavailable()
     assert_clean_log(caplog)
-
-
-async def test_entities_read_registers_through_a_view(
-    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
-) -> None:
-    """After an oversized frame, entities read a live view, not a copy of 25 000 registers."""
-    coordinator = coordinator_of(entry)
-    await simulator.send_malformed("oversized")
-    await wait_for(lambda: len(coordinator.registers(BOILER)) > OVERSIZED_ENTRIES)
-    view = coordinator.rule_registers(BOILER)
-    copied = coordinator.registers(BOILER)
-    getter = CONNECTED_AT_GETTER.replace("{devid}", BOILER)
-    assert set(view) == {*copied, getter}
-    assert len(view) == len(copied) + 1
-    assert view[getter]
-    assert "P4" not in view
-    assert view.get("P4.v99999") is None
-    await simulator.set(BOILER, "P4.v1", 49.5)
-    await wait_for(lambda: view["P4.v1"] == 49.5)  # the same view sees the push
 
 
 async def test_degraded_module_rows(

@@ -344,5 +344,5 @@ async def test_write_errors(
     simulator.faults.clear()
     await mutator.step()
     await wait_until_matching(hass, entry, simulator)
-    assert coordinator_of(entry).write_stats.refused == 1
+    assert coordinator_of(entry).gateway.writer.stats.refused == 1
     assert_clean_log(caplog)

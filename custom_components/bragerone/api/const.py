@@ -6,7 +6,8 @@ them as constructor parameters (tests make them short).
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import asdict, dataclass
+from typing import Any, Final
 
 from .models import Server
 
@@ -114,5 +115,40 @@ before it handles the listen, and a change in between would never be pushed. The
 settling prime picks such a change up; values pushed meanwhile are never overwritten
 (DESIGN.md decision 4)."""
 
+WRITE_PACING: Final = 1.0
+"""Least seconds between two writes to one module."""
+
+WRITE_CONFIRM_TIMEOUT: Final = 30.0
+"""Seconds a write waits for its pushed echo by default (DESIGN.md decision 10)."""
+
 MODULES_POLL_INTERVAL: Final = 60.0
 """Interval of the slow modules-listing poll that refreshes module online state (§3.1)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuntimeTimings:
+    """Time limits and intervals (seconds) of a client and its gateway.
+
+    The defaults are the constants above; see `Gateway` for what each one bounds.
+    `request_timeout` limits each REST call (`BragerOneClient.request_timeout`),
+    `write_timeout` how long a write waits for its echo (`Writer.send`).
+    """
+
+    request_timeout: float = REQUEST_TIMEOUT
+    connect_timeout: float = CONNECT_TIMEOUT
+    disconnect_timeout: float = DISCONNECT_TIMEOUT
+    backoff_initial: float = RECONNECT_BACKOFF_INITIAL
+    backoff_max: float = RECONNECT_BACKOFF_MAX
+    supervisor_interval: float = SUPERVISOR_INTERVAL
+    silence_timeout: float = SILENCE_TIMEOUT
+    poll_interval: float = MODULES_POLL_INTERVAL
+    settle_delay: float | None = SETTLE_DELAY
+    write_pacing: float = WRITE_PACING
+    write_timeout: float = WRITE_CONFIRM_TIMEOUT
+
+    def gateway_options(self) -> dict[str, Any]:
+        """Return the `Gateway` keyword arguments (all but the two request limits)."""
+        options = asdict(self)
+        options.pop("request_timeout")
+        options.pop("write_timeout")
+        return options

@@ -440,6 +440,28 @@ def live_limits(
     return out[0], out[1]
 
 
+def offered_options(
+    descriptor: EntityDescriptor, registers: Mapping[str, Any]
+) -> tuple[Option, ...]:
+    """Return the options a user may choose now: integer keys within the live ``n``..``x``.
+
+    The descriptor keeps the unit's whole option table (a read-only value outside the
+    live range is still named, PROTOCOL.md §4.10); the controller accepts writes only
+    within its live limits, so a select offers those. Text keys are always offered; with
+    a limit missing the table is not cut on that side.
+    """
+    low, high = live_limits(descriptor, registers)
+    return tuple(
+        option
+        for option in descriptor.options
+        if not isinstance(option.key, int)
+        or (
+            (low is None or option.key >= low - 1e-9)
+            and (high is None or option.key <= high + 1e-9)
+        )
+    )
+
+
 def raw_from_display(
     descriptor: EntityDescriptor,
     value: Any,

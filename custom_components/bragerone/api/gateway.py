@@ -52,17 +52,23 @@ from .const import (
     SETTLE_DELAY,
     SILENCE_TIMEOUT,
     SUPERVISOR_INTERVAL,
+    WRITE_CONFIRM_TIMEOUT,
+    WRITE_PACING,
     ZOMBIE_STALE_PRIMES,
 )
+from .descriptor import EntityDescriptor
 from .exceptions import ApiError, AuthenticationError, BragerOneError
-from .models import ModuleStatus, ParamUpdate
+from .models import Module, ModuleStatus, ParamKey, ParamUpdate
 from .realtime import RealtimeClient
+from .registers import ModuleRegisters, connected_at_getter
 from .store import ParamStore
+from .writes import Writer
 
 type SessionListener = Callable[[bool], None]
 type ModuleListener = Callable[[str, bool], None]
 type TaskListener = Callable[[str, Any], None]
 type AuthFailureListener = Callable[[AuthenticationError], None]
+type ListingListener = Callable[[list[Module], bool], None]
 
 _PRIME_RETRY_DELAYS = (0.25, 0.5, 1.0)
 
@@ -154,6 +160,13 @@ class Gateway:
         settle_delay:
             Seconds after a connection's prime before the settling prime (step 6);
             None leaves it out.
+        write_pacing:
+            Least seconds between two writes to one module (`Writer`).
+
+    The gateway is the one reader of the modules listing (at each connection and every
+    `poll_interval`): `listing` holds its last rows, and listing listeners hear of each
+    read. Writes go through `write` / `write_raw` (validated, paced per module, confirmed
+    by the pushed echo; see `writes`).
 
     """
 
@@ -174,6 +187,7 @@ class Gateway:
         poll_interval: float = MODULES_POLL_INTERVAL,
         bind_grace: float = BIND_GRACE,
         settle_delay: float | None = SETTLE_DELAY,
+        write_pacing: float = WRITE_PACING,
     ) -> None:
         """Configure the gateway; nothing connects before `start`."""
         self.client = client
@@ -217,6 +231,11 @@ class Gateway:
         self._pending_primes: set[str] = set()
         self._attempts = 0
         self._settle: asyncio.Task[None] | None = None
+        self.listing: dict[str, Module] = {}
+        self._listing_listeners: list[ListingListener] = []
+        self.writer = Writer(
+            client, self.store, self.rule_registers, pacing=write_pacing
+        )
 
     # --- public state ------------------------------------------------------------------
 
@@ -265,6 +284,75 @@ class Gateway:
         """Call `listener(event, payload)` for write/command task events (§3.4)."""
         self._task_listeners.append(listener)
         return lambda: self._task_listeners.remove(listener)
+
+    def add_listing_listener(self, listener: ListingListener) -> Callable[[], None]:
+        """Call `listener(modules, degraded)` after each modules-listing read.
+
+        `modules` are every row of the object; `degraded` is True when a row lacked
+        ``connectedAt`` or its gateway (§2.5, §7.3) or no followed module was named, so
+        the listing cannot be trusted to tell which modules are gone. Failed reads are
+        logged and not reported.
+        """
+        self._listing_listeners.append(listener)
+        return lambda: self._listing_listeners.remove(listener)
+
+    def rule_registers(self, devid: str) -> ModuleRegisters:
+        """Return a module's registers as STATUS rules read them (§4.6).
+
+        A read-through view of the store with the SPA ``connectedAt`` getter computed
+        from the module's online state and its listing row.
+        """
+        info = self.listing.get(devid)
+        return ModuleRegisters(
+            self.store,
+            devid,
+            connected_at_getter(
+                devid,
+                online=self.module_online(devid),
+                connected_at=info.connected_at if info is not None else None,
+            ),
+        )
+
+    async def write(
+        self,
+        descriptor: EntityDescriptor,
+        value: Any,
+        *,
+        language: str | None = None,
+        timeout: float = WRITE_CONFIRM_TIMEOUT,  # noqa: ASYNC109 - the echo's time limit
+    ) -> None:
+        """Write a shown value of an entity and wait for its echo (`Writer.prepare`, `Writer.send`).
+
+        Raises:
+            InvalidWriteError: The value was refused before sending (a subclass says why).
+            WriteNotConfirmedError: No echo within `timeout` seconds.
+            AuthenticationError, ApiError, BragerOneError: The cloud refused or failed.
+
+        """
+        await self.writer.send(
+            self.writer.prepare(descriptor, value, language), timeout=timeout
+        )
+
+    async def write_raw(
+        self,
+        devid: str,
+        address: str,
+        raw: Any,
+        *,
+        owner: EntityDescriptor | None = None,
+        timeout: float = WRITE_CONFIRM_TIMEOUT,  # noqa: ASYNC109 - the echo's time limit
+    ) -> None:
+        """Write a raw register value (no transform) and wait for its echo.
+
+        Raises:
+            ValueError: `address` is not ``P<pool>.<channel><index>``.
+            InvalidWriteError, WriteNotConfirmedError, BragerOneError: As `write`.
+
+        """
+        key = ParamKey.parse(devid, address)
+        await self.writer.send(
+            self.writer.prepare_raw(devid, key, raw, owner), timeout=timeout
+        )
 
     def add_auth_failure_listener(
         self, listener: AuthFailureListener
@@ -569,10 +657,31 @@ class Gateway:
             if not self._session_up:
                 await self._safe_prime(self.devids)
 
+    async def refresh_listing(self) -> list[Module]:
+        """Read the modules listing now; update online states and tell the listeners.
+
+        Degraded rows leave a module's online state unchanged.
+
+        Raises:
+            AuthenticationError, BragerOneError: The read failed (nothing changed).
+
+        """
+        modules = await self.client.modules(self.object_id)
+        self.listing = {module.devid: module for module in modules}
+        for module in modules:
+            if module.devid in self._online and module.online is not None:
+                self._set_online(module.devid, online=module.online)
+        degraded = any(m.degraded for m in modules) or not any(
+            devid in self.listing for devid in self.devids
+        )
+        for listener in list(self._listing_listeners):
+            _call_safely(listener, modules, degraded)
+        return modules
+
     async def _refresh_modules(self) -> None:
-        """Read the modules listing; degraded rows and failures leave states unchanged."""
+        """Read the modules listing; a failure is logged once and changes nothing."""
         try:
-            modules = await self.client.modules(self.object_id)
+            await self.refresh_listing()
         except BragerOneError as err:
             log_once(
                 f"modules:{type(err).__name__}",
@@ -580,10 +689,6 @@ class Gateway:
                 "Listing failed: %s",
                 err,
             )
-            return
-        for module in modules:
-            if module.devid in self._online and module.online is not None:
-                self._set_online(module.devid, online=module.online)
 
     def _set_online(self, devid: str, *, online: bool) -> None:
         """Record a module's online state; notify and re-prime when it comes back."""

@@ -410,9 +410,13 @@ def _describe(
     )
     option_records: tuple[Option, ...] = ()
     if platform in {"select", "sensor", "switch"} and options and bit is None:
+        # A switch is the two options within the live range; a select or a read-only
+        # enum keeps the unit's whole table: the controller may report a value outside
+        # today's n..x, and a select cuts its choices to the live limits at runtime.
+        table = options if platform == "switch" else list(unit.options) if unit else []
         option_records = tuple(
             Option(key, _labels(token, ctx.languages, ctx.translate) or {"": token})
-            for key, token in options
+            for key, token in table
         )
     unit_text: dict[str, str] | None = None
     if unit is not None and not unit.options and unit.text_token:
@@ -446,6 +450,8 @@ def _describe(
     if platform == "sensor" and option_records:
         device_class, state_class = "enum", None
     low = high = step = None
+    if platform == "select":  # raw keys: the stored fallback of the live limits
+        low, high = _limit_raw(pmap, registers)
     if platform == "number":
         low_raw, high_raw = _limit_raw(pmap, registers)
         low, high = _apply(transform, low_raw), _apply(transform, high_raw)

@@ -39,7 +39,7 @@ async def test_module_view_reads_the_live_store_with_the_connected_at_getter(
     assert view.get("P4.v99999") is None
     await sim.set(BOILER, "P4.v1", 49.5)
     await wait_for(lambda: view.get("P4.v1") == 49.5)  # the same view sees the push
-    await sim.set_module_online(BOILER, False)
+    await sim.set_module_online(BOILER, online=False)
     await wait_for(lambda: gateway.rule_registers(BOILER)[getter] == 0)
 
 

@@ -34,7 +34,7 @@ from custom_components.bragerone.config_flow import STEP_REASONS
 from custom_components.bragerone.const import CONF_CATALOGUE
 from custom_components.bragerone.entity import BragerOneParameterEntity
 from simulator import Simulator
-from simulator.faults import MALFORMED_KINDS, OVERSIZED_ENTRIES
+from simulator.faults import MALFORMED_KINDS
 from tests.integration_fixtures import BOILER, MIXER, state_of, wait_for
 
 from .helpers import (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 import hashlib
 import importlib
@@ -407,6 +407,13 @@ class Simulator:
         payload = {devid: nest(entries)}
         return await self._realtime.emit(
             CHANGE_EVENT, payload, self._realtime.change_sids(devid)
+        )
+
+    def rename_module(self, devid: str, name: str) -> None:
+        """Give module `devid` a new user name, as the vendor app does (the listing shows it)."""
+        self.modules = tuple(
+            replace(spec, name=name) if spec.devid == devid else spec
+            for spec in self.modules
         )
 
     async def set_module_online(self, devid: str, online: bool) -> None:  # noqa: FBT001

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import logging
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.bragerone.api import BragerOneError
 from custom_components.bragerone.coordinator import BragerOneCoordinator
 from custom_components.bragerone.helpers import async_refresh
 from simulator import Simulator
@@ -38,6 +39,31 @@ MIXER_LINK = "binary_sensor.obiegi_grzewcze_module_connection"
 def _coordinator(entry: MockConfigEntry) -> BragerOneCoordinator:
     coordinator: BragerOneCoordinator = entry.runtime_data.coordinator
     return coordinator
+
+
+class Clock:
+    """Home Assistant's wall clock under the test's control.
+
+    Only `dt_util.utcnow` moves: freezegun would also freeze `time.monotonic`, which
+    the gateway's silence watchdog and back-off run on.
+    """
+
+    def __init__(self) -> None:
+        self.now = dt_util.utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Replace `dt_util.utcnow` with a clock the test moves by hand."""
+    fake = Clock()
+    monkeypatch.setattr(dt_util, "utcnow", fake)
+    return fake
 
 
 async def test_push_updates_only_the_entities_whose_registers_changed(
@@ -150,20 +176,23 @@ async def test_changed_password_starts_reauth(
 async def test_listing_poll_updates_module_info(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
-    """A listing refresh reads names, versions and alarm counts; failures keep the old data."""
+    """The listing poll reads names and versions; a failed poll keeps data and states."""
     coordinator = _coordinator(init_integration)
     info = coordinator.module_info(BOILER)
     assert info is not None
     assert info.title == "HT DasPell GL 37kW"
     simulator.faults.fail("modules", 503, times=1)
-    await coordinator.async_refresh()
-    assert not coordinator.last_update_success
+    with pytest.raises(BragerOneError):
+        await coordinator.gateway.refresh_listing()
+    await hass.async_block_till_done()
     assert coordinator.module_info(BOILER) == info
-    assert (
-        state_of(hass, RETURN_TEMPERATURE) == "58.5"
-    )  # the listing does not gate values
-    await coordinator.async_refresh()
-    assert coordinator.last_update_success
+    assert state_of(hass, RETURN_TEMPERATURE) == "58.5"
+    simulator.rename_module(BOILER, "Kocioł w piwnicy")
+    await coordinator.gateway.refresh_listing()
+    await hass.async_block_till_done()
+    renamed = coordinator.module_info(BOILER)
+    assert renamed is not None
+    assert renamed.label == "Kocioł w piwnicy"
 
 
 async def test_refused_listing_login_raises_reauth(
@@ -227,7 +256,7 @@ async def test_a_module_goes_only_after_three_listings_over_ten_minutes(
     hass: HomeAssistant,
     simulator: Simulator,
     init_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    clock: Clock,
 ) -> None:
     """A partial listing, even a reload during one, keeps the device and the user's names.
 
@@ -239,17 +268,18 @@ async def test_a_module_goes_only_after_three_listings_over_ten_minutes(
     simulator.faults.hidden_modules.add(MIXER)
     for _ in range(2):
         await _coordinator(init_integration).gateway.refresh_listing()
-        freezer.tick(timedelta(minutes=6))
+        clock.tick(timedelta(minutes=6))
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
+    # the reloaded gateway reads the listing once when it connects: listing one of three
+    await wait_for(lambda: _coordinator(init_integration).session_up)
     assert find_device(hass, MIXER) is not None
     entity = registry.async_get(MIXER_TEMPERATURE)
     assert entity is not None
     assert entity.name == "Radiators"
-    # counting starts again after the reload: two listings are not enough, even late
+    # counting started again at the reload: a second listing, even late, is not enough
     gateway = _coordinator(init_integration).gateway
-    await gateway.refresh_listing()
-    freezer.tick(timedelta(minutes=11))
+    clock.tick(timedelta(minutes=11))
     await gateway.refresh_listing()
     assert find_device(hass, MIXER) is not None
     await gateway.refresh_listing()
@@ -264,7 +294,7 @@ async def test_degraded_listings_and_returning_modules_remove_nothing(
     hass: HomeAssistant,
     simulator: Simulator,
     init_integration: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    clock: Clock,
 ) -> None:
     """Listings the client marks degraded never count; a module that returns resets."""
     gateway = _coordinator(init_integration).gateway
@@ -272,7 +302,7 @@ async def test_degraded_listings_and_returning_modules_remove_nothing(
     simulator.faults.degraded_modules = True
     for _ in range(4):
         await gateway.refresh_listing()
-        freezer.tick(timedelta(minutes=6))
+        clock.tick(timedelta(minutes=6))
     assert find_device(hass, MIXER) is not None
     simulator.faults.degraded_modules = False
     for hidden in (True, True, False, True, True):
@@ -281,5 +311,5 @@ async def test_degraded_listings_and_returning_modules_remove_nothing(
         else:
             simulator.faults.hidden_modules.clear()
         await gateway.refresh_listing()
-        freezer.tick(timedelta(minutes=6))
+        clock.tick(timedelta(minutes=6))
     assert find_device(hass, MIXER) is not None

@@ -16,12 +16,6 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 
 from custom_components.bragerone.api import BragerOneClient
 from custom_components.bragerone.api.catalogue import Catalogue, CatalogueError
-from custom_components.bragerone.config_flow import (
-    STEP_REASONS,
-    bundle_language,
-    failure_reason,
-    login_from_input,
-)
 from custom_components.bragerone.const import (
     CONF_API_URL,
     CONF_CATALOGUE,
@@ -35,6 +29,12 @@ from custom_components.bragerone.const import (
     SERVER_BRAGERONE,
     SERVER_CUSTOM,
     SERVER_TISCONNECT,
+)
+from custom_components.bragerone.flow_helpers import (
+    STEP_REASONS,
+    bundle_language,
+    failure_reason,
+    login_from_input,
 )
 from simulator import Simulator, rest as simulator_rest
 
@@ -65,6 +65,21 @@ async def _through_progress(hass: HomeAssistant, result: Any) -> Any:
     assert result["progress_action"] == "build"
     await hass.async_block_till_done()
     return await hass.config_entries.flow.async_configure(result["flow_id"])
+
+
+async def _corrected(
+    hass: HomeAssistant, result: Any, login_data: dict[str, Any]
+) -> None:
+    """From a form showing an error, submit the right login and finish: an entry is made."""
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], login_data
+    )
+    assert result["step_id"] == "modules"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_MODULES: [KOCIOL]}
+    )
+    result = await _through_progress(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 def _schema(result: Any) -> dict[Any, Any]:
@@ -256,9 +271,12 @@ async def test_urls_sent_at_the_top_level_are_understood(
 
 
 async def test_wrong_password_is_invalid_auth(
-    hass: HomeAssistant, simulator: Simulator, login_data: dict[str, Any]
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
 ) -> None:
-    """A refused login shows invalid_auth and keeps the form."""
+    """A refused login shows invalid_auth and keeps the form; the right one goes on."""
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**login_data, CONF_PASSWORD: "wrong"}
@@ -266,10 +284,14 @@ async def test_wrong_password_is_invalid_auth(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": "invalid_auth"}
+    await _corrected(hass, result, login_data)
 
 
 async def test_unreachable_cloud_is_cannot_connect(
-    hass: HomeAssistant, simulator: Simulator, login_data: dict[str, Any]
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
 ) -> None:
     """A cloud answering 503 shows cannot_connect; the retry then goes on."""
     simulator.faults.fail("auth/user", 503, html=True, times=1)
@@ -278,14 +300,14 @@ async def test_unreachable_cloud_is_cannot_connect(
         result["flow_id"], login_data
     )
     assert result["errors"] == {"base": "cannot_connect"}
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], login_data
-    )
-    assert result["step_id"] == "modules"
+    await _corrected(hass, result, login_data)
 
 
 async def test_unexpected_error_at_login_is_unknown(
-    hass: HomeAssistant, simulator: Simulator, login_data: dict[str, Any]
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
 ) -> None:
     """An unexpected exception while logging in shows "unknown" on the form."""
     result = await _start(hass)
@@ -295,24 +317,62 @@ async def test_unexpected_error_at_login_is_unknown(
         )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "unknown"}
+    await _corrected(hass, result, login_data)
 
 
-async def test_failing_module_listing_aborts(
-    hass: HomeAssistant, simulator: Simulator, login_data: dict[str, Any]
+async def test_failing_module_listing_is_a_form_error(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
 ) -> None:
-    """When the modules listing answers 503 the flow aborts with cannot_connect."""
-    simulator.faults.fail("modules", 503, html=True)
+    """A modules listing answering 503 right after the login shows cannot_connect.
+
+    The form stays, with what the user typed; submitting again goes on to an entry.
+    """
+    simulator.faults.fail("modules", 503, html=True, times=1)
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], login_data
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "cannot_connect"
-    assert _placeholders(result)["error"]
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert _default(result, CONF_EMAIL) == simulator.email
+    await _corrected(hass, result, login_data)
+
+
+async def test_failing_module_listing_on_the_installation_step(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """With several installations a failed listing is shown on the installation form."""
+    simulator.extra_objects.append({"id": 9000, "name": "Domek letniskowy"})
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], login_data
+    )
+    simulator.faults.fail("modules", 503, html=True, times=1)
+    pick = {CONF_OBJECT_ID: str(simulator.object_id)}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], pick)
+    assert result["step_id"] == "installation"
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], pick)
+    assert result["step_id"] == "modules"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_MODULES: [KOCIOL]}
+    )
+    result = await _through_progress(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_custom_server_needs_both_urls(
-    hass: HomeAssistant, simulator: Simulator, login_data: dict[str, Any]
+    hass: HomeAssistant,
+    simulator: Simulator,
+    login_data: dict[str, Any],
+    mock_setup_entry: AsyncMock,
 ) -> None:
     """Choosing the custom server without URLs is refused before any request."""
     result = await _start(hass)
@@ -322,6 +382,7 @@ async def test_custom_server_needs_both_urls(
     )
     assert result["errors"] == {"base": "custom_urls_required"}
     assert simulator.stats.logins == 0
+    await _corrected(hass, result, login_data)
 
 
 async def test_account_without_installations(
@@ -329,15 +390,19 @@ async def test_account_without_installations(
     simulator: Simulator,
     login_data: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
+    mock_setup_entry: AsyncMock,
 ) -> None:
     """An objects listing without a usable object shows no_installations."""
-    monkeypatch.setattr(simulator_rest, "object_row", lambda: {"name": "no id"})
     result = await _start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], login_data
-    )
+    with monkeypatch.context() as patched:
+        patched.setattr(simulator_rest, "object_row", lambda: {"name": "no id"})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], login_data
+        )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "no_installations"}
+    # the installation is shared with the account: the next try finds it
+    await _corrected(hass, result, login_data)
 
 
 async def test_second_flow_for_the_same_installation_aborts(

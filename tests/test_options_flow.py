@@ -11,19 +11,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.bragerone.api.catalogue import Catalogue
+from custom_components.bragerone.api.catalogue import PREVIEW_NAMES, Catalogue
 from custom_components.bragerone.api.descriptor import EntityDescriptor, pick_label
-from custom_components.bragerone.config_flow import (
-    CONF_CONFIRM_LOSS,
-    PREVIEW_NAMES,
-    STEP_REASONS,
-)
+from custom_components.bragerone.config_flow import CONF_CONFIRM_LOSS
 from custom_components.bragerone.const import (
     CONF_CATALOGUE,
     CONF_LANGUAGE,
     CONF_MODULES,
     DOMAIN,
 )
+from custom_components.bragerone.flow_helpers import STEP_REASONS
 from simulator import Simulator
 
 KOCIOL = "FTTCTBSLCE"

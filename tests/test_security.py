@@ -338,4 +338,4 @@ def test_no_code_path_disables_certificate_verification() -> None:
         for path in SOURCE.glob("*.py")
         if "async_get_clientsession(hass)" in path.read_text()
     ]
-    assert sorted(sessions) == ["config_flow.py", "integration.py"]
+    assert sorted(sessions) == ["flow_helpers.py", "integration.py"]

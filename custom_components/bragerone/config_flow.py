@@ -13,9 +13,7 @@ with a message naming the failing step and leaves the entry as it was.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, Final
 
 from homeassistant.config_entries import (
@@ -25,393 +23,49 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import AbortFlow, FlowHandler, section
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
     BooleanSelector,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
-    SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
-from homeassistant.helpers.translation import async_get_translations
 import voluptuous as vol
 
-from .api import AuthenticationError, BragerObject, BragerOneClient, Module
-from .api.catalogue import (
-    Catalogue,
-    CatalogueError,
-    build_catalogue,
-    compare_catalogues,
-)
-from .api.descriptor import SCHEMA_VERSION, EntityDescriptor, pick_label
-from .api.exceptions import BragerOneError
+from .api import BragerObject, BragerOneClient, Module
+from .api.catalogue import Catalogue, RefreshPreview, build_catalogue
 from .const import (
     CONF_API_URL,
     CONF_CATALOGUE,
-    CONF_CUSTOM_SERVER,
     CONF_LANGUAGE,
     CONF_MODULES,
     CONF_OBJECT_ID,
     CONF_SERVER,
     CONF_WEB_URL,
     DOMAIN,
-    LOGGER,
-    SERVER_BRAGERONE,
     SERVER_CUSTOM,
-    SERVER_TISCONNECT,
 )
-from .integration import server_from_data
+from .flow_helpers import (
+    BUILD_LANGUAGES,
+    LOGIN_KEYS,
+    CatalogueBuild,
+    bundle_language,
+    chosen,
+    entry_data,
+    failure_reason,
+    login_from_input,
+    login_of,
+    make_client,
+    modules_schema,
+    password_selector,
+    stored_catalogue,
+    user_schema,
+)
 
-BUILD_LANGUAGES: Final = ("pl", "en")
-"""The label languages a catalogue is built with (the vendor ships Polish and English)."""
 LOSS_WARNING_RATIO: Final = 0.5
 """A refresh losing more than this share of the stored entities needs an extra confirm."""
-PREVIEW_NAMES: Final = 10
-"""Entity names listed per module and direction in the refresh preview."""
 CONF_CONFIRM_LOSS: Final = "confirm_loss"
-LOGIN_KEYS: Final = (CONF_SERVER, CONF_API_URL, CONF_WEB_URL, CONF_EMAIL, CONF_PASSWORD)
-STEP_REASONS: Final = {
-    "index": "catalogue_index",
-    "menu": "catalogue_menu",
-    "units": "catalogue_units",
-    "i18n": "catalogue_i18n",
-    "parameter maps": "catalogue_parameter_maps",
-    "entities": "catalogue_entities",
-}
-"""`CatalogueError.step` → the translated abort reason naming that step."""
-MODULE_STATES: Final = ("online", "offline", "unknown")
-
-type BuildFactory = Callable[[], Coroutine[Any, Any, Catalogue]]
-
-
-# --- helpers shared by the flows -------------------------------------------------------
-
-
-def failure_reason(err: BaseException) -> str:
-    """Return the translation key (form error or abort reason) for a failed call.
-
-    `CatalogueError` → ``catalogue_<step>`` (``catalogue_failed`` for an unknown step),
-    `AuthenticationError` → ``invalid_auth``, any other client error →
-    ``cannot_connect``, anything else → ``unknown`` (logged with its traceback).
-    """
-    if isinstance(err, CatalogueError):
-        return STEP_REASONS.get(err.step, "catalogue_failed")
-    if isinstance(err, AuthenticationError):
-        return "invalid_auth"
-    if isinstance(err, BragerOneError):
-        LOGGER.debug("BragerOne cloud call failed: %s", err)
-        return "cannot_connect"
-    LOGGER.error("Unexpected error in the BragerOne flow", exc_info=err)
-    return "unknown"
-
-
-def bundle_language(hass_language: str, catalogue: Catalogue) -> str:
-    """Return Home Assistant's language normalised to one the catalogue has labels in.
-
-    ``"pl"``/``"pl-PL"`` → ``"pl"`` when Polish labels exist; any other language →
-    English when present, else Polish, else the bundle's default (DESIGN.md decision 7).
-    """
-    base = hass_language.split("-", 1)[0].lower()
-    for language in (base, "en", "pl"):
-        if language in catalogue.languages:
-            return language
-    return catalogue.default_language
-
-
-def login_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the login part of a form: empty fields dropped, URLs kept only for "custom".
-
-    The URLs come from the collapsed ``custom_server`` section; a client that sends them
-    at the top level (as forms did before the section) is understood too.
-    """
-    fields = {
-        key: value for key, value in user_input.items() if key != CONF_CUSTOM_SERVER
-    }
-    fields.update(user_input.get(CONF_CUSTOM_SERVER) or {})
-    login = {key: fields[key] for key in LOGIN_KEYS if fields.get(key, "") != ""}
-    if login[CONF_SERVER] != SERVER_CUSTOM:
-        login.pop(CONF_API_URL, None)
-        login.pop(CONF_WEB_URL, None)
-    return login
-
-
-def make_client(hass: HomeAssistant, data: Mapping[str, Any]) -> BragerOneClient:
-    """Return a client for the server and account in ``data`` on HA's shared session."""
-    return BragerOneClient(
-        data[CONF_EMAIL],
-        data[CONF_PASSWORD],
-        server=server_from_data(dict(data)),
-        session=async_get_clientsession(hass),
-    )
-
-
-def _user_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    """Return the login form: server, account, and a collapsed section with custom URLs.
-
-    The section is expanded only when the defaults already use the custom server
-    (reconfiguring such an entry). Extra keys are allowed so that clients sending the
-    URLs at the top level still validate; :func:`login_from_input` keeps known keys only.
-    """
-    url = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-    custom_urls = vol.Schema(
-        {
-            vol.Optional(CONF_API_URL, default=defaults.get(CONF_API_URL, "")): url,
-            vol.Optional(CONF_WEB_URL, default=defaults.get(CONF_WEB_URL, "")): url,
-        }
-    )
-    fields: dict[Any, Any] = {
-        vol.Required(
-            CONF_SERVER, default=defaults.get(CONF_SERVER, SERVER_BRAGERONE)
-        ): SelectSelector(
-            SelectSelectorConfig(
-                options=[SERVER_BRAGERONE, SERVER_TISCONNECT, SERVER_CUSTOM],
-                translation_key=CONF_SERVER,
-                mode=SelectSelectorMode.LIST,
-            )
-        ),
-        vol.Required(CONF_EMAIL, default=defaults.get(CONF_EMAIL, "")): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
-        ),
-        vol.Required(CONF_PASSWORD): _password_selector(),
-        vol.Optional(CONF_CUSTOM_SERVER): section(
-            custom_urls,
-            {"collapsed": defaults.get(CONF_SERVER) != SERVER_CUSTOM},
-        ),
-    }
-    return vol.Schema(fields, extra=vol.ALLOW_EXTRA)
-
-
-def _password_selector() -> TextSelector:
-    return TextSelector(
-        TextSelectorConfig(
-            type=TextSelectorType.PASSWORD, autocomplete="current-password"
-        )
-    )
-
-
-async def _module_state_words(hass: HomeAssistant) -> dict[str, str]:
-    """Return "online"/"offline"/"unknown" in HA's language (``selector.module_state``)."""
-    strings = await async_get_translations(
-        hass, hass.config.language, "selector", [DOMAIN]
-    )
-    prefix = f"component.{DOMAIN}.selector.module_state.options."
-    return {state: strings.get(prefix + state, state) for state in MODULE_STATES}
-
-
-def _module_label(module: Module, words: Mapping[str, str]) -> str:
-    """Return ``"<name> · <model> · <online|offline>"`` for the module multi-select."""
-    state = {True: "online", False: "offline", None: "unknown"}[module.online]
-    parts = [module.name or module.devid, module.title, words[state]]
-    return " · ".join(part for part in parts if part)
-
-
-async def _modules_schema(
-    hass: HomeAssistant, modules: Iterable[Module], selected: list[str]
-) -> vol.Schema:
-    """Return the module multi-select (name, model and online state per option)."""
-    words = await _module_state_words(hass)
-    options = [
-        SelectOptionDict(value=module.devid, label=_module_label(module, words))
-        for module in modules
-    ]
-    return vol.Schema(
-        {
-            vol.Required(CONF_MODULES, default=selected): SelectSelector(
-                SelectSelectorConfig(
-                    options=options, multiple=True, mode=SelectSelectorMode.LIST
-                )
-            )
-        }
-    )
-
-
-def _chosen(modules: Iterable[Module], user_input: Mapping[str, Any]) -> list[str]:
-    """Return the listed devids the user ticked, in the listing's order."""
-    ticked = set(user_input.get(CONF_MODULES, ()))
-    return [module.devid for module in modules if module.devid in ticked]
-
-
-def entry_data(
-    login: Mapping[str, Any],
-    *,
-    object_id: int,
-    devids: Iterable[str],
-    language: str,
-    catalogue: Catalogue,
-) -> dict[str, Any]:
-    """Return ``entry.data`` as Contract B describes it (credentials, object, catalogue)."""
-    return {
-        **{key: login[key] for key in LOGIN_KEYS if key in login},
-        CONF_OBJECT_ID: object_id,
-        CONF_MODULES: list(devids),
-        CONF_LANGUAGE: language,
-        CONF_CATALOGUE: catalogue.to_dict(),
-    }
-
-
-class CatalogueBuild:
-    """A catalogue build run as a flow's progress task (started once, read when done).
-
-    After `finish` returned True, `catalogue` holds the result; after it returned False,
-    `reason` and `error` say why (see `failure_reason`).
-    """
-
-    catalogue: Catalogue
-
-    def __init__(self) -> None:
-        """Start with no task."""
-        self._task: asyncio.Task[Catalogue] | None = None
-        self.reason = "unknown"
-        self.error = ""
-
-    @property
-    def started(self) -> bool:
-        """Return True from the start of a build until `finish` has read it."""
-        return self._task is not None
-
-    def task(self, hass: HomeAssistant, build: BuildFactory) -> asyncio.Task[Catalogue]:
-        """Return the running build, starting ``build()`` as a task on the first call."""
-        if self._task is None:
-            self._task = hass.async_create_task(
-                build(), f"{DOMAIN} catalogue build", eager_start=False
-            )
-        return self._task
-
-    def finish(self, task: asyncio.Task[Catalogue]) -> bool:
-        """Take the finished task's result; return whether the build succeeded."""
-        self._task = None
-        try:
-            self.catalogue = task.result()
-        except Exception as err:  # noqa: BLE001 - every failure ends the flow with its reason
-            self.reason = failure_reason(err)
-            self.error = str(err) or type(err).__name__
-            return False
-        return True
-
-    @property
-    def placeholders(self) -> dict[str, str]:
-        """Return the abort message's placeholders (``error``)."""
-        return {"error": self.error}
-
-    def progress(
-        self,
-        flow: FlowHandler[Any, ConfigFlowResult, Any],
-        build: BuildFactory,
-        *,
-        modules: int,
-        next_step: str,
-    ) -> ConfigFlowResult:
-        """Return `flow`'s progress step: the running build, then ``next_step`` or ``build_failed``."""
-        task = self.task(flow.hass, build)
-        if not task.done():
-            return flow.async_show_progress(
-                progress_action="build",
-                progress_task=task,
-                description_placeholders={"modules": str(modules)},
-            )
-        if self.finish(task):
-            return flow.async_show_progress_done(next_step_id=next_step)
-        return flow.async_show_progress_done(next_step_id="build_failed")
-
-    def abort(self, flow: FlowHandler[Any, ConfigFlowResult, Any]) -> ConfigFlowResult:
-        """End `flow` with the reason the build failed."""
-        return flow.async_abort(
-            reason=self.reason, description_placeholders=self.placeholders
-        )
-
-
-# --- the refresh preview ---------------------------------------------------------------
-
-
-def _names(
-    unique_ids: Iterable[str],
-    descriptors: Mapping[str, EntityDescriptor],
-    language: str,
-) -> str:
-    """Return up to `PREVIEW_NAMES` vendor labels, then ``…`` with how many more."""
-    ids = list(unique_ids)
-    names = [
-        pick_label(descriptors[uid].label, language) or uid
-        for uid in ids[:PREVIEW_NAMES]
-    ]
-    if len(ids) > PREVIEW_NAMES:
-        names.append(f"… (+{len(ids) - PREVIEW_NAMES})")
-    return ", ".join(names)
-
-
-@dataclass(frozen=True, kw_only=True)
-class RefreshPreview:
-    """What applying a rebuilt catalogue would change, per module and in total.
-
-    `lines` is Markdown: per module ``**name** (model): +added -lost`` followed by the
-    added (``+``) and lost (``-``) entity names in the entry's language.
-    """
-
-    lines: tuple[str, ...]
-    added: int
-    lost: int
-    stored: int
-
-    @property
-    def loss_ratio(self) -> float:
-        """Return the share of the stored entities the rebuild would lose (0.0 if none stored)."""
-        return self.lost / self.stored if self.stored else 0.0
-
-    @classmethod
-    def of(cls, old: Catalogue, new: Catalogue, language: str) -> RefreshPreview:
-        """Compare the stored catalogue with a rebuilt one (`compare_catalogues`)."""
-        lines: list[str] = []
-        added = lost = stored = 0
-        for devid, diff in compare_catalogues(old, new).items():
-            before = old.modules[devid].descriptors if devid in old.modules else ()
-            after = new.modules[devid].descriptors if devid in new.modules else ()
-            module = new.modules.get(devid) or old.modules[devid]
-            added += len(diff.added)
-            lost += len(diff.lost)
-            stored += len(before)
-            lines.append(
-                f"**{module.name}** ({module.title}): "
-                f"+{len(diff.added)} -{len(diff.lost)}"
-            )
-            if diff.added:
-                named = _names(diff.added, {d.unique_id: d for d in after}, language)
-                lines.append(f"  + {named}")
-            if diff.lost:
-                named = _names(diff.lost, {d.unique_id: d for d in before}, language)
-                lines.append(f"  - {named}")
-        return cls(lines=tuple(lines), added=added, lost=lost, stored=stored)
-
-    @property
-    def placeholders(self) -> dict[str, str]:
-        """Return the confirm form's placeholders: changes, added, lost, stored."""
-        return {
-            "changes": "\n".join(self.lines),
-            "added": str(self.added),
-            "lost": str(self.lost),
-            "stored": str(self.stored),
-        }
-
-
-def _stored_catalogue(data: Mapping[str, Any]) -> Catalogue:
-    """Return the entry's catalogue; an unreadable one (logged) counts as empty."""
-    try:
-        return Catalogue.from_dict(data.get(CONF_CATALOGUE))
-    except CatalogueError as err:
-        LOGGER.warning(
-            "The stored catalogue is unreadable (%s); comparing with none", err
-        )
-        return Catalogue(
-            schema_version=SCHEMA_VERSION,
-            fingerprint="",
-            languages=(),
-            default_language="",
-            built_at="",
-        )
 
 
 # --- the config flow -------------------------------------------------------------------
@@ -449,15 +103,15 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = await self._async_log_in(user_input)
-            if not errors:
-                if len(self._objects) == 1:
-                    return await self._async_pick(self._objects[0])
+            if not errors and len(self._objects) > 1:
                 return await self.async_step_installation()
+            if not errors:
+                errors = await self._async_list_modules(self._objects[0])
+            if not errors:
+                return await self.async_step_modules()
         return self.async_show_form(
             step_id="user",
-            data_schema=_user_schema(
-                login_from_input(user_input) if user_input else {}
-            ),
+            data_schema=user_schema(login_from_input(user_input) if user_input else {}),
             errors=errors,
         )
 
@@ -465,10 +119,15 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick one of the account's installations (objects)."""
+        errors: dict[str, str] = {}
         if user_input is not None:
             # the selector only accepts the listed ids
             by_id = {str(obj.id): obj for obj in self._objects}
-            return await self._async_pick(by_id[str(user_input[CONF_OBJECT_ID])])
+            errors = await self._async_list_modules(
+                by_id[str(user_input[CONF_OBJECT_ID])]
+            )
+            if not errors:
+                return await self.async_step_modules()
         options = [
             SelectOptionDict(value=str(obj.id), label=obj.name) for obj in self._objects
         ]
@@ -481,6 +140,7 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
                     )
                 }
             ),
+            errors=errors,
         )
 
     async def async_step_modules(
@@ -495,13 +155,13 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
             return self._async_progress()
         errors: dict[str, str] = {}
         if user_input is not None:
-            self._devids = _chosen(self._modules, user_input)
+            self._devids = chosen(self._modules, user_input)
             if self._devids:
                 return self._async_progress()
             errors[CONF_MODULES] = "modules_required"
         return self.async_show_form(
             step_id="modules",
-            data_schema=await _modules_schema(
+            data_schema=await modules_schema(
                 self.hass, self._modules, [m.devid for m in self._modules]
             ),
             description_placeholders={"installation": self._object.name},
@@ -554,7 +214,7 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             password = user_input[CONF_PASSWORD]
             errors = await self._async_log_in(
-                {**_login_of(entry), CONF_PASSWORD: password}
+                {**login_of(entry), CONF_PASSWORD: password}
             )
             if not errors:
                 self._abort_if_other_installation(entry)
@@ -563,7 +223,7 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _password_selector()}),
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): password_selector()}),
             description_placeholders={
                 CONF_EMAIL: entry.data[CONF_EMAIL],
                 "installation": entry.title,
@@ -592,8 +252,8 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=_user_schema(
-                login_from_input(user_input) if user_input else _login_of(entry)
+            data_schema=user_schema(
+                login_from_input(user_input) if user_input else login_of(entry)
             ),
             description_placeholders={"installation": entry.title},
             errors=errors,
@@ -618,20 +278,24 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
         self._client = client
         return {}
 
-    async def _async_pick(self, obj: BragerObject) -> ConfigFlowResult:
-        """Take one installation (unique per server and object) and list its modules."""
+    async def _async_list_modules(self, obj: BragerObject) -> dict[str, str]:
+        """Take one installation (unique per server and object) and list its modules.
+
+        Returns the form errors (empty on success): a failed listing is shown on the
+        form the user submitted, to retry. Aborts when the installation is configured
+        already or has no module.
+        """
         await self.async_set_unique_id(f"{self._login[CONF_SERVER]}_{obj.id}")
         self._abort_if_unique_id_configured()
         self._object = obj
         try:
             self._modules = await self._client.modules(obj.id)
         except Exception as err:  # noqa: BLE001 - unexpected errors show as "unknown"
-            return self.async_abort(
-                reason=failure_reason(err), description_placeholders={"error": str(err)}
-            )
+            return {"base": failure_reason(err)}
         if not self._modules:
-            return self.async_abort(reason="no_modules")
-        return await self.async_step_modules()
+            reason = "no_modules"
+            raise AbortFlow(reason)
+        return {}
 
     async def _async_build_catalogue(self) -> Catalogue:
         """Build the catalogue of the chosen modules (the progress task)."""
@@ -648,11 +312,6 @@ class BragerOneConfigFlow(ConfigFlow, domain=DOMAIN):
         if entry.data[CONF_OBJECT_ID] not in {obj.id for obj in self._objects}:
             reason = "wrong_installation"
             raise AbortFlow(reason)
-
-
-def _login_of(entry: ConfigEntry) -> dict[str, Any]:
-    """Return the server and account part of an entry's data."""
-    return {key: entry.data[key] for key in LOGIN_KEYS if key in entry.data}
 
 
 # --- the options flow ------------------------------------------------------------------
@@ -696,7 +355,7 @@ class BragerOneOptionsFlow(OptionsFlow):
                     description_placeholders={"error": str(err)},
                 )
         else:
-            self._devids = _chosen(self._modules, user_input)
+            self._devids = chosen(self._modules, user_input)
             if set(self._devids) == current:
                 return self.async_create_entry(data=dict(self.config_entry.options))
             if self._devids:
@@ -705,7 +364,7 @@ class BragerOneOptionsFlow(OptionsFlow):
         selected = [m.devid for m in self._modules if m.devid in current]
         return self.async_show_form(
             step_id="modules",
-            data_schema=await _modules_schema(self.hass, self._modules, selected),
+            data_schema=await modules_schema(self.hass, self._modules, selected),
             description_placeholders={"installation": self.config_entry.title},
             errors=errors,
         )
@@ -738,7 +397,7 @@ class BragerOneOptionsFlow(OptionsFlow):
         """Compare the rebuilt catalogue with the stored one and ask for a confirm."""
         data = self.config_entry.data
         self._preview = RefreshPreview.of(
-            _stored_catalogue(data), self._build.catalogue, data[CONF_LANGUAGE]
+            stored_catalogue(data), self._build.catalogue, data[CONF_LANGUAGE]
         )
         if self._preview.loss_ratio > LOSS_WARNING_RATIO:
             return await self.async_step_refresh_warning()

@@ -30,9 +30,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bragerone import coordinator as coordinator_module
-from custom_components.bragerone.config_flow import STEP_REASONS
 from custom_components.bragerone.const import CONF_CATALOGUE
 from custom_components.bragerone.entity import BragerOneParameterEntity
+from custom_components.bragerone.flow_helpers import STEP_REASONS
 from simulator import Simulator
 from simulator.faults import MALFORMED_KINDS
 from tests.integration_fixtures import BOILER, MIXER, state_of, wait_for

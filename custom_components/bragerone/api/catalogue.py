@@ -13,7 +13,8 @@ resolve every visible parameter into an `EntityDescriptor` (§4.10, §5)::
 Every failure caused by the assets is a `CatalogueError` whose `step` names what could
 not be done (``index``, ``menu``, ``units``, ``i18n``, ``parameter maps``,
 ``entities``); a module that yields no entity is such an error, never a silent empty
-build. `compare_catalogues` tells per module what a new build adds and would lose.
+build. `compare_catalogues` tells per module what a new build adds and would lose;
+`RefreshPreview` words that for the user.
 
 `build_catalogue_from` is the offline half (any `AssetSource`, e.g. a
 `DirectorySource` over a bundle saved by ``dump-assets``); `load_assets` and
@@ -23,7 +24,7 @@ build. `compare_catalogues` tells per module what a new build adds and would los
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import logging
@@ -44,7 +45,12 @@ from .assets.js import Program, parse
 from .assets.menu import MenuParameter, parse_menu, visible_parameters
 from .assets.parameters import ParameterMapLookup
 from .assets.units import UnitDescriptor, find_units_table
-from .descriptor import SCHEMA_VERSION, DescriptorValueError, EntityDescriptor
+from .descriptor import (
+    SCHEMA_VERSION,
+    DescriptorValueError,
+    EntityDescriptor,
+    pick_label,
+)
 from .resolver import Comparison, ResolveError, compare, resolve_module
 
 if TYPE_CHECKING:
@@ -238,6 +244,79 @@ def compare_catalogues(old: Catalogue, new: Catalogue) -> dict[str, Comparison]:
             after.descriptors if after is not None else (),
         )
     return out
+
+
+PREVIEW_NAMES: Final = 10
+"""Entity names listed per module and direction in a `RefreshPreview`."""
+
+
+def _names(
+    unique_ids: Iterable[str],
+    descriptors: Mapping[str, EntityDescriptor],
+    language: str,
+) -> str:
+    """Return up to `PREVIEW_NAMES` vendor labels, then ``…`` with how many more."""
+    ids = list(unique_ids)
+    names = [
+        pick_label(descriptors[uid].label, language) or uid
+        for uid in ids[:PREVIEW_NAMES]
+    ]
+    if len(ids) > PREVIEW_NAMES:
+        names.append(f"… (+{len(ids) - PREVIEW_NAMES})")
+    return ", ".join(names)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshPreview:
+    """What applying a rebuilt catalogue would change, per module and in total.
+
+    `lines` is Markdown: per module ``**name** (model): +added -lost`` followed by the
+    added (``+``) and lost (``-``) entity names in the entry's language.
+    """
+
+    lines: tuple[str, ...]
+    added: int
+    lost: int
+    stored: int
+
+    @property
+    def loss_ratio(self) -> float:
+        """Return the share of the stored entities the rebuild would lose (0.0 if none stored)."""
+        return self.lost / self.stored if self.stored else 0.0
+
+    @classmethod
+    def of(cls, old: Catalogue, new: Catalogue, language: str) -> RefreshPreview:
+        """Compare the stored catalogue with a rebuilt one (`compare_catalogues`)."""
+        lines: list[str] = []
+        added = lost = stored = 0
+        for devid, diff in compare_catalogues(old, new).items():
+            before = old.modules[devid].descriptors if devid in old.modules else ()
+            after = new.modules[devid].descriptors if devid in new.modules else ()
+            module = new.modules.get(devid) or old.modules[devid]
+            added += len(diff.added)
+            lost += len(diff.lost)
+            stored += len(before)
+            lines.append(
+                f"**{module.name}** ({module.title}): "
+                f"+{len(diff.added)} -{len(diff.lost)}"
+            )
+            if diff.added:
+                named = _names(diff.added, {d.unique_id: d for d in after}, language)
+                lines.append(f"  + {named}")
+            if diff.lost:
+                named = _names(diff.lost, {d.unique_id: d for d in before}, language)
+                lines.append(f"  - {named}")
+        return cls(lines=tuple(lines), added=added, lost=lost, stored=stored)
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """Return the confirm form's placeholders: changes, added, lost, stored."""
+        return {
+            "changes": "\n".join(self.lines),
+            "added": str(self.added),
+            "lost": str(self.lost),
+            "stored": str(self.stored),
+        }
 
 
 # --------------------------------------------------------------------------- loading

@@ -80,6 +80,9 @@ class Faults:
     * `listen_delay`: seconds before a listen emit takes effect, so a REST prime can be
       answered before the socket listens (the ordering caveat of §3.1): a change made in
       between is never pushed to that socket.
+    * `echo_delays`: devid → seconds a command to that module takes before the module
+      applies it and the change is pushed (the server's `write_delay` otherwise): a
+      slow controller next to a quick one.
     """
 
     zombie: bool = False
@@ -92,6 +95,7 @@ class Faults:
     bundle: BundleFault = None
     listen_delay: float = 0.0
     hidden_modules: set[str] = field(default_factory=set)
+    echo_delays: dict[str, float] = field(default_factory=dict)
 
     def fail(
         self,
@@ -121,6 +125,7 @@ class Faults:
         self.bundle = None
         self.listen_delay = 0.0
         self.hidden_modules.clear()
+        self.echo_delays.clear()
 
     def take_error(self, path: str) -> ErrorRule | None:
         """Return the rule that fails this request (consuming one of its `times`)."""
@@ -152,7 +157,7 @@ class Faults:
 
         Forms: ``zombie``, ``ignore_binds``, ``degraded_modules``, ``bundle=broken``,
         ``bundle=empty``, ``latency=0.5``, ``latency=0.5@modules/*``,
-        ``listen_delay=1.5``, ``hide_module=DEVID``, ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
+        ``listen_delay=1.5``, ``hide_module=DEVID``, ``echo_delay=DEVID:2.0``, ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
         (e.g. ``fail=modules/parameters:503:html``).
         """
         name, _, value = spec.partition("=")
@@ -170,6 +175,9 @@ class Faults:
             self.listen_delay = float(value)
         elif name == "hide_module" and value:
             self.hidden_modules.add(value)
+        elif name == "echo_delay" and ":" in value:
+            devid, _, seconds = value.partition(":")
+            self.echo_delays[devid] = float(seconds)
         elif name == "login_dup_entry" and value:
             self.login_dup_entry = int(value)
         elif name == "fail" and value:

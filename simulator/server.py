@@ -538,6 +538,8 @@ class Simulator:
     ) -> int:
         """Run a command task: announce it, apply `effect` after `write_delay`, push it.
 
+        A module with an entry in ``faults.echo_delays`` takes that long instead.
+
         Task events (``app:module:task:created`` / ``:status:changed`` /
         ``:completed``) go to sockets bound to `devid` and carry ``{"id", "devid",
         "status", ...info}``; the status goes CREATED -> IN_PROGRESS -> SUCCESS, or
@@ -563,7 +565,7 @@ class Simulator:
             devid,
             {**base, "status": "CREATED", "createdAt": self.plant.now()},
         )
-        await asyncio.sleep(self.write_delay)
+        await asyncio.sleep(self.faults.echo_delays.get(devid, self.write_delay))
         if not self.plant.is_online(devid):
             await self._emit_task(
                 TASK_STATUS_CHANGED, devid, {**base, "status": "FAILED"}

@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import logging
 
+from homeassistant.components.homeassistant import (
+    DOMAIN as HA_DOMAIN,
+    SERVICE_UPDATE_ENTITY,
+)
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -193,6 +198,26 @@ async def test_listing_poll_updates_module_info(
     renamed = coordinator.module_info(BOILER)
     assert renamed is not None
     assert renamed.label == "Kocioł w piwnicy"
+
+
+async def test_update_entity_reads_the_modules_registers_again(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """``homeassistant.update_entity`` re-reads its module: a missed push shows up."""
+    assert await async_setup_component(hass, HA_DOMAIN, {})
+    simulator.faults.zombie = True
+    await simulator.set(BOILER, "P4.v1", 62.5)
+    await simulator.set(MIXER, "P4.v0", 33.5)
+    primes = simulator.stats.primes
+    await hass.services.async_call(
+        HA_DOMAIN,
+        SERVICE_UPDATE_ENTITY,
+        {ATTR_ENTITY_ID: RETURN_TEMPERATURE},
+        blocking=True,
+    )
+    assert simulator.stats.primes == primes + 1
+    assert state_of(hass, RETURN_TEMPERATURE) == "62.5"
+    assert state_of(hass, MIXER_TEMPERATURE) != "33.5"  # only the boiler was read
 
 
 async def test_refused_listing_login_raises_reauth(

@@ -91,6 +91,27 @@ async def test_a_confirmed_write_changes_the_state_once(
     assert [s for e, s in changes.states if e == SETPOINT] == ["50"]
 
 
+async def test_a_slow_module_does_not_hold_writes_to_another(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A mixer write is confirmed while a boiler write still waits for its echo.
+
+    Writes are paced per module by the library; Home Assistant must not serialise
+    the platform's service calls on top (``PARALLEL_UPDATES``), or one slow
+    controller would hold every dashboard tap for as long as its echo takes.
+    """
+    _coordinator(init_integration).write_timeout = 5.0
+    simulator.faults.echo_delays[BOILER] = 1.5
+    boiler = hass.async_create_task(_set(hass, BURNER_POWER, 30.5))
+    await wait_for(lambda: simulator.stats.writes == 1)
+    await _set(hass, SETPOINT, 45)
+    assert state_of(hass, SETPOINT) == "45"
+    assert not boiler.done()
+    assert state_of(hass, BURNER_POWER) != "30.5"
+    await boiler
+    assert state_of(hass, BURNER_POWER) == "30.5"
+
+
 async def test_out_of_range_is_refused_before_sending(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

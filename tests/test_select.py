@@ -21,6 +21,7 @@ from .integration_fixtures import BOILER, MIXER, state_of, wait_for
 
 SEASON = "select.obiegi_grzewcze_summer_winter_mode"
 DHW_MODE = "select.kociol_dhw_mode"
+VALVE_MODE = "select.kociol_valve_1_mode"
 
 
 async def _select(hass: HomeAssistant, entity_id: str, option: str) -> None:
@@ -76,3 +77,38 @@ async def test_unknown_option_is_refused_before_sending(
     assert err.value.translation_key == "invalid_option"
     assert err.value.translation_placeholders["options"] == "Off, Winter, Summer, Auto"
     assert simulator.stats.writes == writes
+
+
+async def test_choices_follow_the_live_limits_and_keep_the_current_value(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Only options within the controller's ``n``..``x`` are offered.
+
+    A current value outside them (set on the panel) is still shown, not unknown;
+    choosing it from Home Assistant is refused before anything is sent.
+    """
+    descriptor = next(
+        d
+        for d in init_integration.runtime_data.catalogue.descriptors()
+        if d.unique_id == f"{BOILER}_P6_v52"
+    )
+    labels = descriptor.option_labels("en")  # keys 0..5, the live maximum is 4
+    state = hass.states.get(VALVE_MODE)
+    assert state is not None
+    assert state.attributes["options"] == labels[:5]
+    await simulator.set(BOILER, "P6.v52", 5)
+    await wait_for(lambda: state_of(hass, VALVE_MODE) == labels[5])
+    state = hass.states.get(VALVE_MODE)
+    assert state is not None
+    assert state.attributes["options"] == labels
+    await _select(hass, VALVE_MODE, labels[1])
+    assert simulator.get(BOILER, "P6.v52") == 1
+    assert hass.states.get(VALVE_MODE).attributes["options"] == labels[:5]  # type: ignore[union-attr]
+    writes = simulator.stats.writes
+    with pytest.raises(ServiceValidationError):
+        await _select(hass, VALVE_MODE, labels[5])
+    assert simulator.stats.writes == writes
+    await simulator.set(BOILER, "P6.x52", 5)
+    await wait_for(
+        lambda: hass.states.get(VALVE_MODE).attributes["options"] == labels  # type: ignore[union-attr]
+    )

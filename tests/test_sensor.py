@@ -104,3 +104,31 @@ async def test_status_tag_missing_from_the_options_is_unknown(
     await hass.async_block_till_done()
     assert state_of(hass, "sensor.kociol_boiler_status") == "unknown"
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_enum_sensor_names_values_outside_the_live_limits(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A read-only enum keeps the unit's whole option table.
+
+    The live ``n``..``x`` limits bound what may be written, not what a controller
+    reports: a valve mode 5 with ``x`` = 4 is shown by its name, not as unknown.
+    """
+    catalogue = await catalogue_data(simulator)
+    records = catalogue["modules"][BOILER]["descriptors"]
+    mode = next(r for r in records if r["unique_id"] == f"{BOILER}_P6_v52")
+    mode["platform"] = "sensor"  # as an installation without write permission sees it
+    entry = make_entry(simulator, catalogue)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    labels = [o["label"]["en"] for o in mode["options"]]
+    assert len(labels) == 6
+    entity_id = "sensor.kociol_valve_1_mode"
+    assert simulator.get(BOILER, "P6.x52") == 4
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.attributes["options"] == labels
+    await simulator.set(BOILER, "P6.v52", 5)
+    await wait_for(lambda: state_of(hass, entity_id) == labels[5])
+    assert await hass.config_entries.async_unload(entry.entry_id)

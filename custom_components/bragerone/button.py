@@ -14,7 +14,8 @@ from .descriptors import button_description
 from .entity import BragerOneParameterEntity, parameter_entities
 from .helpers import async_command
 
-PARALLEL_UPDATES = 1
+PARALLEL_UPDATES = 0
+"""Writes are paced per module by the library (`Gateway.write`); Home Assistant adds no limit."""
 
 
 async def async_setup_entry(

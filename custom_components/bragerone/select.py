@@ -12,6 +12,7 @@ from .descriptors import select_description
 from .entity import BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 0
+"""Writes are paced per module by the library (`Gateway.write`); Home Assistant adds no limit."""
 
 
 async def async_setup_entry(

@@ -12,7 +12,8 @@ from .coordinator import BragerOneConfigEntry
 from .descriptors import switch_description
 from .entity import BragerOneParameterEntity, parameter_entities
 
-PARALLEL_UPDATES = 1
+PARALLEL_UPDATES = 0
+"""Writes are paced per module by the library (`Gateway.write`); Home Assistant adds no limit."""
 
 
 async def async_setup_entry(

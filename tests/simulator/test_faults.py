@@ -276,6 +276,8 @@ def test_fault_specs_from_the_command_line() -> None:
         "latency=0.5@modules/*,user",
         "login_dup_entry=3",
         "listen_delay=1.5",
+        "hide_module=MXHTQ7KD2A",
+        "echo_delay=FTTCTBSLCE:2.5",
         "fail=modules/parameters:503:html:times=2",
         "fail=module/command*:408:code=E_DISPATCH_EVENT_TIMEOUT",
     ):
@@ -289,6 +291,8 @@ def test_fault_specs_from_the_command_line() -> None:
     assert faults.latency_for("objects") == 0.0
     assert faults.login_dup_entry == 3
     assert faults.listen_delay == 1.5
+    assert faults.hidden_modules == {"MXHTQ7KD2A"}
+    assert faults.echo_delays == {"FTTCTBSLCE": 2.5}
     command, prime = faults.errors
     assert (prime.endpoint, prime.status, prime.html, prime.times) == (
         "modules/parameters",

@@ -127,8 +127,6 @@ async def test_unload_leaves_no_task_socket_or_listener(
     assert hass.bus.async_listeners().get(EVENT_HOMEASSISTANT_STOP, 0) == (
         stop_listeners - 1
     )
-    assert not coordinator.store._by_key
-    assert not coordinator._listeners
     names = {t.get_name() for t in asyncio.all_tasks() if not t.done()}
     assert not {n for n in names if n.startswith("bragerone")}
     assert state_of(hass, "sensor.kociol_return_temperature") == "unavailable"

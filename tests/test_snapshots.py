@@ -1,0 +1,97 @@
+"""Every platform's entities (registry entries and states) and the diagnostics, as snapshots.
+
+Home Assistant's registry entries and state attributes gain fields between releases, so
+each tested release keeps its own snapshot folder (``snapshots/ha-<year>.<month>``).
+After a deliberate change: ``scripts/test newest tests/test_snapshots.py
+--snapshot-update`` (and the same with ``minimum``), then read the diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.syrupy import (
+    HomeAssistantSnapshotExtension,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+from syrupy.location import PyTestLocation
+
+from custom_components.bragerone.integration import PLATFORMS
+from simulator import Simulator
+
+
+class ReleaseSnapshots(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot format, one folder per Home Assistant release."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return ``snapshots/ha-<major>.<minor>`` next to the test file."""
+        release = f"ha-{MAJOR_VERSION}.{MINOR_VERSION}"
+        return str(Path(test_location.filepath).parent / "snapshots" / release)
+
+
+@pytest.fixture
+def release_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return the snapshot assertion writing to this release's folder."""
+    return snapshot.use_extension(ReleaseSnapshots)
+
+
+@pytest.fixture
+def all_entities_enabled() -> Iterator[None]:
+    """Enable the entities that are disabled by default (installer settings)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.mark.usefixtures("all_entities_enabled", "simulator")
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_platform_snapshot(
+    hass: HomeAssistant,
+    runtime_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    release_snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """Each platform's registry entries and states, as the primed simulator gives them."""
+    with patch("custom_components.bragerone.integration.PLATFORMS", [platform]):
+        assert await hass.config_entries.async_setup(runtime_entry.entry_id)
+        await hass.async_block_till_done()
+        await snapshot_platform(
+            hass, entity_registry, release_snapshot, runtime_entry.entry_id
+        )
+        assert await hass.config_entries.async_unload(runtime_entry.entry_id)
+
+
+async def test_diagnostics_snapshot(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    release_snapshot: SnapshotAssertion,
+) -> None:
+    """The entry's diagnostics (redacted), without the figures that depend on the clock."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics == release_snapshot(
+        exclude=props("built_at", "connected_at", "expires_at", "last_event_age")
+    )

@@ -132,13 +132,41 @@ async def test_watch_prints_one_line_per_change(sim: Simulator) -> None:
     ]
 
 
-async def test_set_writes_a_register(sim: Simulator) -> None:
+async def test_set_returns_once_the_module_confirmed(sim: Simulator) -> None:
+    """``set`` waits for the pushed echo: when it returns, the module has the value."""
     target = sim.get(BOILER, "P6.n0")
+    assert sim.get(BOILER, "P6.v0") != target
     result = await run_cli(
         "set", "--module", BOILER, "--address", "P6.v0", "--value", str(target), sim=sim
     )
     assert result.code == 0, result.err
-    await wait_for(lambda: sim.get(BOILER, "P6.v0") == target)
+    assert sim.get(BOILER, "P6.v0") == target
+    assert json.loads(result.out) == {
+        "ok": True,
+        "module": BOILER,
+        "address": "P6.v0",
+        "value": target,
+    }
+
+
+async def test_set_without_an_echo_fails_with_exit_1(sim: Simulator) -> None:
+    """A write the module never echoes is reported, not taken for done."""
+    sim.faults.zombie = True
+    result = await run_cli(
+        "set",
+        "--module",
+        BOILER,
+        "--address",
+        "P6.v0",
+        "--value",
+        str(sim.get(BOILER, "P6.n0")),
+        "--confirm-timeout",
+        "0.5",
+        sim=sim,
+    )
+    assert result.code == 1
+    assert "no echo within 0.5 s" in result.err
+    assert not result.out
 
 
 async def test_set_out_of_range_is_refused_with_exit_2(sim: Simulator) -> None:
@@ -154,7 +182,8 @@ async def test_set_out_of_range_is_refused_with_exit_2(sim: Simulator) -> None:
         sim=sim,
     )
     assert result.code == 2
-    assert "E_VALUE_OUT_OF_RANGE" in result.err
+    assert f"outside {sim.get(BOILER, 'P6.n0')}..{high}" in result.err
+    assert sim.stats.writes == 0  # refused before sending
 
 
 async def test_set_with_a_bad_address_is_exit_2(sim: Simulator) -> None:

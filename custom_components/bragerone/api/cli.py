@@ -8,8 +8,9 @@ Commands: ``modules``, ``prime``, ``watch``, ``set``, ``command``. More can be a
 another module with `register_command` (e.g. ``describe``, ``dump-assets``); list the
 module in `EXTENSION_MODULES` so that `main` imports it.
 
-Exit codes: 0 success, 1 other failure (e.g. a server error not covered below), 2 bad
-arguments (also a server refusal of the arguments: 400/404/422), 3 authentication
+Exit codes: 0 success, 1 other failure (e.g. a server error not covered below, or a
+write the module did not confirm in time), 2 bad arguments (also a value refused before
+sending, or a server refusal of the arguments: 400/404/422), 3 authentication
 refused, 4 connection failure (network, time-outs, 408/429/5xx), 5 the catalogue build
 failed (``describe``, ``dump-assets``; see `cli_assets`).
 """
@@ -31,7 +32,7 @@ from typing import Any, Final, TextIO
 import aiohttp
 
 from .client import BragerOneClient
-from .const import SERVERS
+from .const import SERVERS, WRITE_CONFIRM_TIMEOUT
 from .exceptions import (
     ApiError,
     AuthenticationError,
@@ -40,6 +41,7 @@ from .exceptions import (
 )
 from .gateway import Gateway
 from .models import BragerObject, ParamUpdate, Server, parse_address
+from .writes import InvalidWriteError
 
 EXIT_OK: Final = 0
 EXIT_FAILURE: Final = 1
@@ -221,15 +223,30 @@ def _parse_value(text: str) -> Any:
 
 
 async def _cmd_set(ctx: CliContext) -> int:
-    """Write a raw register value: ``--address P6.v0 --value 76``."""
+    """Write a raw register value and wait for its echo: ``--address P6.v0 --value 76``.
+
+    Goes through `Gateway.write_raw`, as Home Assistant's raw action does: paced per
+    module, confirmed by the pushed change (PROTOCOL.md §2.7, §3.4). Prints
+    ``{"ok": true, "module", "address", "value"}`` once the module confirmed it.
+    """
+    devid: str = ctx.args.module
     try:
-        pool, chan, idx = parse_address(ctx.args.address)
+        parse_address(ctx.args.address)
     except ValueError as err:
         raise UsageError(str(err)) from err
-    answer = await ctx.client.write_parameter(
-        ctx.args.module, pool, f"{chan}{idx}", _parse_value(ctx.args.value)
+    value = _parse_value(ctx.args.value)
+    gateway = Gateway(ctx.client, object_id=await ctx.object_id(), devids=[devid])
+    await gateway.start()
+    try:
+        await _wait_up(gateway)
+        await gateway.write_raw(
+            devid, ctx.args.address, value, timeout=ctx.args.confirm_timeout
+        )
+    finally:
+        await gateway.stop()
+    ctx.emit_json(
+        {"ok": True, "module": devid, "address": ctx.args.address, "value": value}
     )
-    ctx.emit_json({"ok": True, "answer": answer})
     return EXIT_OK
 
 
@@ -249,9 +266,16 @@ def _args_watch(parser: argparse.ArgumentParser) -> None:
 
 def _args_set(parser: argparse.ArgumentParser) -> None:
     _add_module(parser)
+    _add_object(parser)
     parser.add_argument("--address", required=True, help="register address, e.g. P6.v0")
     parser.add_argument(
         "--value", required=True, help="raw value (JSON literal or text)"
+    )
+    parser.add_argument(
+        "--confirm-timeout",
+        type=float,
+        default=WRITE_CONFIRM_TIMEOUT,
+        help=f"seconds to wait for the module's echo (default {WRITE_CONFIRM_TIMEOUT:g})",
     )
 
 
@@ -284,7 +308,7 @@ for _command in (
     ),
     Command(
         name="set",
-        help="write a raw register value",
+        help="write a raw register value and wait for its echo",
         add_arguments=_args_set,
         run=_cmd_set,
     ),
@@ -347,6 +371,8 @@ def _credentials() -> tuple[str, str]:
 
 def _exit_code(err: BragerOneError) -> int:
     """Map a client error to the CLI's exit code."""
+    if isinstance(err, InvalidWriteError):
+        return EXIT_USAGE
     if isinstance(err, AuthenticationError):
         return EXIT_AUTH
     if isinstance(err, BragerOneConnectionError):

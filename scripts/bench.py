@@ -57,8 +57,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.bragerone.api import ParamKey, ParamStore, ParamUpdate
+from custom_components.bragerone.api.registers import watched_keys
 from custom_components.bragerone.const import DOMAIN
-from custom_components.bragerone.coordinator import BragerOneCoordinator, watched_keys
+from custom_components.bragerone.coordinator import BragerOneCoordinator
 from custom_components.bragerone.entity import BragerOneParameterEntity
 from scripts import bench_catalogue
 from simulator import Simulator
@@ -601,7 +602,7 @@ class Bench:
         async with Simulator(write_delay=WRITE_DELAY) as sim:
             entry = await self.loaded(sim)
             coordinator: BragerOneCoordinator = entry.runtime_data.coordinator
-            coordinator.write_pacing = 0.0
+            coordinator.gateway.writer.pacing = 0.0
             entity_id, low, high = pick_number(self.hass)
             times: list[float] = []
             confirmed = 0
@@ -639,7 +640,7 @@ class Bench:
         async with Simulator(write_delay=WRITE_DELAY, tick_interval=SOAK_TICK) as sim:
             entry = await self.loaded(sim)
             coordinator: BragerOneCoordinator = entry.runtime_data.coordinator
-            coordinator.write_pacing = 0.0
+            coordinator.gateway.writer.pacing = 0.0
             entity_id, low, high = pick_number(self.hass)
             run = await soak_run(self.hass, sim, entity_id, (low, high), seconds)
             # Put the toggled registers back, then every entity must be available again.

@@ -9,8 +9,8 @@ it started.
 
 ``--check`` does the same headless and bounded in time, and asserts what a user would
 see: both modules' devices and entities with values; a change made in the simulator
-reaching a Home Assistant state within 2 s; a ``number.set_value`` call reaching the
-simulator's register and being confirmed; a module taken offline making its entities
+reaching a Home Assistant state within 2 s; the boiler thermostat's ``set_temperature``
+reaching the simulator's register and being confirmed; a module taken offline making its entities
 unavailable, and back; every action, a reload, the options flow and a reauth; and no
 warning or error in Home Assistant's log beyond the custom-integration notice and the
 integration's connection notices, from any integration. It exits 0 when every check
@@ -249,12 +249,18 @@ class HomeAssistant:
 
     async def state(self, entity_id: str) -> str | None:
         """Return an entity's state string (None when it does not exist)."""
+        found = await self.state_object(entity_id)
+        return None if found is None else str(found["state"])
+
+    async def state_object(self, entity_id: str) -> dict[str, Any] | None:
+        """Return an entity's state with its attributes (None when it does not exist)."""
         async with self.session.get(
             f"{self.url}/api/states/{entity_id}", headers=self._headers()
         ) as resp:
             if resp.status == 404:
                 return None
-            return str((await resp.json())["state"])
+            found: dict[str, Any] = await resp.json()
+            return found
 
 
 async def add_integration(ha: HomeAssistant, sim: Simulator) -> dict[str, Any]:
@@ -400,15 +406,16 @@ async def check(ha: HomeAssistant, sim: Simulator, entry: dict[str, Any]) -> Non
         f"simulator change {reading['address']} = {new} reached {entity_id} in {took * 1000:.0f} ms"
     )
 
+    # The boiler set temperature, through the boiler's thermostat (which covers it).
     setpoint = truth_entry(sim, boiler, "number", 1)
-    entity_id = registry.entities[setpoint["unique_id"]]["entity_id"]
+    thermostat = registry.entities[f"{boiler}_boiler_boiler"]["entity_id"]
     target = (
         setpoint["min"] if setpoint["value"] != setpoint["min"] else setpoint["max"]
     )
     await ha.request(
         "POST",
-        "/api/services/number/set_value",
-        {"entity_id": entity_id, "value": target},
+        "/api/services/climate/set_temperature",
+        {"entity_id": thermostat, "temperature": target},
     )
     await wait_until(
         f"simulator register {setpoint['address']} = {target}",
@@ -417,13 +424,14 @@ async def check(ha: HomeAssistant, sim: Simulator, entry: dict[str, Any]) -> Non
         ),
         10,
     )
-    await wait_until(
-        f"{entity_id} confirmed at {target}",
-        lambda: _state_is(ha, entity_id, target),
-        10,
-    )
+
+    async def confirmed() -> bool:
+        state = await ha.state_object(thermostat)
+        return state is not None and state["attributes"].get("temperature") == target
+
+    await wait_until(f"{thermostat} confirmed at {target}", confirmed, 10)
     print(
-        f"number.set_value {entity_id} = {target} reached the simulator and was confirmed"
+        f"climate.set_temperature {thermostat} = {target} reached the simulator and was confirmed"
     )
 
     mixer_ids = [

@@ -10,13 +10,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 import dataclasses
 import logging
+from pathlib import Path
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 import custom_components.bragerone  # noqa: F401  (see the module docstring)
 from custom_components.bragerone.const import (
@@ -30,6 +34,22 @@ from custom_components.bragerone.const import (
 from simulator import Simulator
 
 from .log_checks import DeprecationCollector
+
+
+class ReleaseSnapshots(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot format, one folder per Home Assistant release."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return ``snapshots/ha-<major>.<minor>`` next to the test file."""
+        release = f"ha-{MAJOR_VERSION}.{MINOR_VERSION}"
+        return str(Path(test_location.filepath).parent / "snapshots" / release)
+
+
+@pytest.fixture
+def release_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return the snapshot assertion writing to this release's folder."""
+    return snapshot.use_extension(ReleaseSnapshots)
 
 
 @pytest.fixture(autouse=True)
@@ -137,10 +157,25 @@ def fast_writes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def all_entities_enabled() -> Iterator[None]:
+    """Enable the entities that are disabled by default (covered and installer settings).
+
+    The runtime tests write to parameters a thermostat also covers (disabled by default
+    in a real installation); `tests/test_heating.py` checks the defaults themselves.
+    """
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
 async def runtime_entry(
-    hass: Any, simulator: Simulator, fast_writes: None
+    hass: Any, simulator: Simulator, fast_writes: None, all_entities_enabled: None
 ) -> AsyncIterator[Any]:
-    """Add (not set up) a config entry for both simulated modules."""
+    """Add (not set up) a config entry for both simulated modules (every entity enabled)."""
     from .integration_fixtures import catalogue_data, make_entry  # noqa: PLC0415
 
     entry = make_entry(simulator, await catalogue_data(simulator))

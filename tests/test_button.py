@@ -19,7 +19,7 @@ from .integration_fixtures import (
     wait_for,
 )
 
-FUEL_RESET = "button.kociol_set_fuel_level_to_100"
+FUEL_RESET = "button.kociol_fuel_set_fuel_level_to_100"
 FUEL_LEVEL = "sensor.kociol_fuel_level"
 
 

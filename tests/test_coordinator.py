@@ -35,9 +35,11 @@ from .integration_fixtures import (
 
 RETURN_TEMPERATURE = "sensor.kociol_return_temperature"
 BOILER_TEMPERATURE = "sensor.kociol_boiler_temperature"
-DHW_TEMPERATURE = "sensor.kociol_dhw_temperature"
+DHW_TEMPERATURE = "sensor.kociol_dhw_settings_dhw_temperature"
 MIXER_TEMPERATURE = "sensor.obiegi_grzewcze_circuit_1_temperature"
 CLOUD = "binary_sensor.dom_kowalskich_cloud_connection"
+BOILER_THERMOSTAT = "climate.kociol_boiler"
+WATER_HEATER = "water_heater.kociol_dhw_settings"
 MIXER_LINK = "binary_sensor.obiegi_grzewcze_module_connection"
 
 
@@ -86,7 +88,10 @@ async def test_push_updates_only_the_entities_whose_registers_changed(
     await wait_for(lambda: state_of(hass, DHW_TEMPERATURE) == "47.5")
     await wait_for(lambda: state_of(hass, BOILER_TEMPERATURE) == "70.0")
     await hass.async_block_till_done()
-    assert sorted(changes.stop()) == [BOILER_TEMPERATURE, DHW_TEMPERATURE]
+    # and the heating entities that show them: the boiler's and the water heater
+    assert sorted(changes.stop()) == sorted(
+        [BOILER_TEMPERATURE, DHW_TEMPERATURE, BOILER_THERMOSTAT, WATER_HEATER]
+    )
 
 
 async def test_module_offline_and_back(

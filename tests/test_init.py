@@ -61,7 +61,7 @@ async def test_setup_creates_devices_and_entities(
     hass: HomeAssistant,
     simulator: Simulator,
     runtime_entry: MockConfigEntry,
-    snapshot: SnapshotAssertion,
+    release_snapshot: SnapshotAssertion,
 ) -> None:
     """Both modules get a device under the installation; entities match the snapshot."""
     assets_before = sum(simulator.stats.asset_requests.values())
@@ -91,7 +91,7 @@ async def test_setup_creates_devices_and_entities(
     assert len(devices) == 3
 
     table = _table(hass, runtime_entry)
-    assert table == snapshot
+    assert table == release_snapshot
     by_id = {row["entity_id"]: row for row in table}
     assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
     assert by_id["sensor.kociol_return_temperature"]["unit"] == "°C"
@@ -102,9 +102,9 @@ async def test_setup_creates_devices_and_entities(
     assert by_id["binary_sensor.dom_kowalskich_cloud_connection"]["device"] == (
         OBJECT_NAME
     )
-    assert not by_id["sensor.kociol_controller_firmware"]["enabled"]
+    assert by_id["sensor.kociol_controller_firmware"]["category"] == "diagnostic"
     assert state_of(hass, "binary_sensor.dom_kowalskich_cloud_connection") == "on"
-    assert state_of(hass, "sensor.obiegi_grzewcze_valve_1_state") == "Stopped"
+    assert state_of(hass, "sensor.obiegi_grzewcze_circuit_1_valve_1_state") == "Stopped"
 
 
 def _reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> list[Any]:

@@ -25,7 +25,7 @@ from .integration_fixtures import BOILER, MIXER, StateChanges, state_of, wait_fo
 
 SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 HALF_DEGREES = "number.obiegi_grzewcze_circuit_2_setpoint"
-BURNER_POWER = "number.kociol_maximum_burner_power"
+BURNER_POWER = "number.kociol_burner_settings_maximum_burner_power"
 
 
 def _coordinator(entry: MockConfigEntry) -> BragerOneCoordinator:

@@ -20,7 +20,7 @@ from simulator import Simulator
 from .integration_fixtures import BOILER, MIXER, state_of, wait_for
 
 SEASON = "select.obiegi_grzewcze_summer_winter_mode"
-DHW_MODE = "select.kociol_dhw_mode"
+DHW_MODE = "select.kociol_dhw_settings_dhw_mode"
 VALVE_MODE = "select.kociol_valve_1_mode"
 
 

@@ -27,11 +27,13 @@ async def test_values_and_attributes(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
     """Transforms, compositions and times are shown as the vendor app shows them."""
-    assert state_of(hass, "sensor.kociol_boiler_power") == "17.4"  # x0.1
-    assert state_of(hass, "sensor.kociol_feeder_run_time") == "38063"  # two words
+    assert (
+        state_of(hass, "sensor.kociol_burner_settings_boiler_power") == "17.4"
+    )  # x0.1
+    assert state_of(hass, "sensor.kociol_fuel_feeder_run_time") == "38063"  # two words
     assert state_of(hass, "sensor.obiegi_grzewcze_night_setback_start") == "07:00"
     assert state_of(hass, "sensor.kociol_alarms") == "0"
-    power = hass.states.get("sensor.kociol_boiler_power")
+    power = hass.states.get("sensor.kociol_burner_settings_boiler_power")
     assert power is not None
     assert power.attributes["unit_of_measurement"] == "kW"
     assert power.attributes["device_class"] == "power"
@@ -118,6 +120,7 @@ async def test_enum_sensor_names_values_outside_the_live_limits(
     records = catalogue["modules"][BOILER]["descriptors"]
     mode = next(r for r in records if r["unique_id"] == f"{BOILER}_P6_v52")
     mode["platform"] = "sensor"  # as an installation without write permission sees it
+    mode["enabled_default"] = True
     entry = make_entry(simulator, catalogue)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

@@ -26,7 +26,7 @@ from simulator import Simulator
 from .integration_fixtures import BOILER, MIXER, find_device, state_of, wait_for
 
 SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
-BURNER_POWER = "number.kociol_maximum_burner_power"
+BURNER_POWER = "number.kociol_burner_settings_maximum_burner_power"
 SEASON = "select.obiegi_grzewcze_summer_winter_mode"
 RETURN_TEMPERATURE = "sensor.kociol_return_temperature"
 BOILER_START = "switch.kociol_boiler_start"
@@ -127,7 +127,7 @@ async def test_set_two_state_switch_with_a_boolean(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
     """A two-state parameter takes true/false like its switch does."""
-    entity_id = "switch.kociol_dhw_priority"
+    entity_id = "switch.kociol_dhw_settings_dhw_priority"
     before = state_of(hass, entity_id)
     assert before in {"on", "off"}
     await _set(hass, BOILER, "P6.v47", value=before == "off")

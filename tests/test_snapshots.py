@@ -8,11 +8,9 @@ After a deliberate change: ``scripts/test newest tests/test_snapshots.py
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
-from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -23,46 +21,15 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.syrupy import (
-    HomeAssistantSnapshotExtension,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
-from syrupy.location import PyTestLocation
 
 from custom_components.bragerone.integration import PLATFORMS
 from simulator import Simulator
 
 
-class ReleaseSnapshots(HomeAssistantSnapshotExtension):
-    """Home Assistant's snapshot format, one folder per Home Assistant release."""
-
-    @classmethod
-    def dirname(cls, *, test_location: PyTestLocation) -> str:
-        """Return ``snapshots/ha-<major>.<minor>`` next to the test file."""
-        release = f"ha-{MAJOR_VERSION}.{MINOR_VERSION}"
-        return str(Path(test_location.filepath).parent / "snapshots" / release)
-
-
-@pytest.fixture
-def release_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Return the snapshot assertion writing to this release's folder."""
-    return snapshot.use_extension(ReleaseSnapshots)
-
-
-@pytest.fixture
-def all_entities_enabled() -> Iterator[None]:
-    """Enable the entities that are disabled by default (installer settings)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
-@pytest.mark.usefixtures("all_entities_enabled", "simulator")
+@pytest.mark.usefixtures("simulator")
 @pytest.mark.parametrize("platform", PLATFORMS)
 async def test_platform_snapshot(
     hass: HomeAssistant,

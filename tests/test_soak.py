@@ -32,7 +32,7 @@ CHANGE_INTERVAL = 0.01
 """Seconds between two register changes (about 100 changes per second with the ticks)."""
 WRITE_EVERY = 3.0
 """Seconds between two number writes."""
-NUMBER = "number.kociol_blower_output_after_ignition"
+NUMBER = "number.kociol_burner_settings_blower_output_after_ignition"
 GROWTH_LIMIT = 1024 * 1024
 """Largest traced-memory growth (bytes) allowed over the second half of the soak."""
 OWN_GROWTH_LIMIT = 128 * 1024

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
@@ -10,6 +13,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import UNDEFINED
 
 from .coordinator import (
     BragerOneConfigEntry,
@@ -56,7 +60,28 @@ async def async_setup_entry(
 
 
 class BragerOneBinarySensor(BragerOneParameterEntity, BinarySensorEntity):
-    """A status bit or a two-state status."""
+    """A status bit or a two-state status.
+
+    When a writable switch of the same module has the same label (the pump's enable
+    setting and its running state), the status is named "<label> running", translated.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Build the entity; name it by its role when a switch shares its label."""
+        super().__init__(**kwargs)
+        descriptor = self.descriptor
+        language = self.coordinator.language
+        twins = {
+            d.label_for(language)
+            for d in self.coordinator.catalogue.modules[descriptor.devid].descriptors
+            if d.platform == "switch"
+        }
+        name = self.entity_description.name
+        if isinstance(name, str) and descriptor.label_for(language) in twins:
+            self.entity_description = replace(
+                self.entity_description, name=UNDEFINED, translation_key="running_state"
+            )
+            self._attr_translation_placeholders = {"name": name}
 
     @property
     def is_on(self) -> bool | None:

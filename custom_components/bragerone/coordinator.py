@@ -101,6 +101,7 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
         # whatever Home Assistant's language is now (a rebuild changes it).
         self.language: str = entry.data.get(CONF_LANGUAGE) or hass.config.language
         self.write_timeout = self.timings.write_timeout
+        self.device_ids: dict[str, str] = {}  # devid → device id (`sync_devices`)
         self._missing: dict[str, tuple[int, datetime]] = {}
         self._counting = False
         self._stopped = asyncio.Event()
@@ -228,11 +229,9 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
 
     def _remove_device(self, devid: str) -> None:
         registry = dr.async_get(self.hass)
-        device = compat.get_device(
-            registry, (DOMAIN, devid), self.config_entry.entry_id
-        )
-        if device is not None:
-            registry.async_remove_device(device.id)
+        found = compat.get_device(registry, (DOMAIN, devid), self.config_entry.entry_id)
+        if found is not None:
+            registry.async_remove_device(found.id)
 
     def sync_devices(self) -> None:
         """Create or update the installation and module devices; remove unconfigured ones.
@@ -255,7 +254,7 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
         for devid in self.devids:
             module = self.catalogue.modules[devid]
             info = self.module_info(devid)
-            compat.get_or_create_device(
+            device = compat.get_or_create_device(
                 registry,
                 config_entry_id=entry.entry_id,
                 via=parent,
@@ -266,7 +265,8 @@ class BragerOneCoordinator(DataUpdateCoordinator[dict[str, Module]]):
                 sw_version=(info.version if info is not None else None)
                 or module.version,
             )
-        keep = {installation, *self.devids}
+            self.device_ids[devid] = device.id
+        keep = {installation, *self.devids}  # (child devices go with their module)
         for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
             if not any(i[0] == DOMAIN and i[1] in keep for i in device.identifiers):
                 registry.async_remove_device(device.id)

@@ -29,7 +29,9 @@ from homeassistant.components.switch import SwitchEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.entity import EntityDescription
 
-from .api.descriptor import EntityDescriptor
+from . import compat
+from .api.descriptor import EntityDescriptor, pick_label
+from .api.roles import has_own_device, name_within
 from .const import LOGGER
 
 _WARNED: set[tuple[str, str]] = set()
@@ -52,11 +54,28 @@ def _enum[E](
         return None
 
 
+def _name(descriptor: EntityDescriptor, language: str | None) -> str:
+    """Return the entity's name: the vendor's label, within its sub-system's device.
+
+    On a child device (``Valve 1``) the label loses the sub-system's name
+    (``"Room thermostat"``); without child devices (before 2026.9) the sub-system's
+    name leads instead (``"Valve 1 Room thermostat"``), so the entity ids are the same
+    on both layouts.
+    """
+    if not has_own_device(descriptor.subsystem):
+        return descriptor.label_for(language)
+    name = name_within(descriptor, language)
+    if compat.HAS_CHILD_DEVICES:
+        return name
+    prefix = pick_label(descriptor.subsystem_label, language)
+    return f"{prefix} {name}" if prefix else name
+
+
 def _common(descriptor: EntityDescriptor, language: str | None) -> dict[str, Any]:
     """Return the description fields every platform shares."""
     return {
         "key": descriptor.unique_id,
-        "name": descriptor.label_for(language),
+        "name": _name(descriptor, language),
         "entity_category": _enum(
             EntityCategory, descriptor.entity_category, descriptor
         ),

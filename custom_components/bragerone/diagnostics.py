@@ -37,6 +37,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .api.registers import redact_register
+from .api.roles import candidate_composites
 from .const import CONF_API_URL, CONF_CATALOGUE, CONF_OBJECT_ID, CONF_WEB_URL, DOMAIN
 from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
 
@@ -100,10 +101,15 @@ def _replacements(entry: BragerOneConfigEntry) -> dict[str, str]:
 
 
 def _catalogue_summary(coordinator: BragerOneCoordinator) -> dict[str, Any]:
-    """Return the stored catalogue's versions and per-module entity counts per platform."""
+    """Return the stored catalogue's versions, per-module entity counts and composites.
+
+    ``composites`` maps ``"<kind>:<sub-system>"`` to ``"complete"`` or to the required
+    roles that were not found (no entity is made then; DESIGN.md decision 13).
+    """
     catalogue = coordinator.catalogue
     return {
         "schema_version": catalogue.schema_version,
+        "roles_version": catalogue.roles_version,
         "fingerprint": catalogue.fingerprint,
         "languages": list(catalogue.languages),
         "default_language": catalogue.default_language,
@@ -116,6 +122,11 @@ def _catalogue_summary(coordinator: BragerOneCoordinator) -> dict[str, Any]:
                 "platforms": dict(
                     sorted(Counter(d.platform for d in module.descriptors).items())
                 ),
+                # Heating composites made, and those a missing role prevented.
+                "composites": {
+                    f"{c.kind.value}:{c.subsystem}": list(c.missing) or "complete"
+                    for c in candidate_composites(module.descriptors)
+                },
             }
             for devid, module in catalogue.modules.items()
         },

@@ -10,7 +10,7 @@ before it: the echo's register change is the one state change of a confirmed wri
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import math
 from typing import Any
 
@@ -19,8 +19,10 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api.descriptor import EntityDescriptor
+from . import compat
+from .api.descriptor import EntityDescriptor, pick_label
 from .api.registers import watched_keys
+from .api.roles import has_own_device
 from .const import DOMAIN, LOGGER
 from .coordinator import BragerOneCoordinator
 from .helpers import async_refresh, async_write
@@ -55,6 +57,30 @@ def is_finite_number(value: Any) -> bool:
         return False
 
 
+def subsystem_device(
+    coordinator: BragerOneCoordinator,
+    devid: str,
+    subsystem: str | None,
+    label: Mapping[str, str],
+) -> DeviceInfo:
+    """Return the device of a module's sub-system (DESIGN.md decision 14).
+
+    Hot water, each heating circuit, burner, buffer and fuel are child devices of the
+    module's device, named with the vendor's panel title (or ``"Valve 1"``) in the
+    entry's language; the boiler panel and everything else belong to the module's
+    device, as does every sub-system on a release without child devices.
+    """
+    module = (DOMAIN, devid)
+    if not has_own_device(subsystem):
+        return DeviceInfo(identifiers={module})
+    return compat.sub_device_info(
+        identifier=(DOMAIN, f"{devid}_{subsystem}"),
+        parent_identifier=module,
+        parent_device_id=coordinator.device_ids.get(devid),
+        name=pick_label(label, coordinator.language),
+    )
+
+
 class BragerOneEntity(CoordinatorEntity[BragerOneCoordinator]):
     """An entity of one module (or of the installation when `devid` is None)."""
 
@@ -68,13 +94,16 @@ class BragerOneEntity(CoordinatorEntity[BragerOneCoordinator]):
         description: EntityDescription,
         unique_id: str,
         device_identifier: str,
+        device_info: DeviceInfo | None = None,
     ) -> None:
-        """Attach the entity to its device (pre-registered at setup)."""
+        """Attach the entity to its device (pre-registered at setup), or to `device_info`."""
         super().__init__(coordinator)
         self.devid = devid
         self.entity_description = description
         self._attr_unique_id = unique_id
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, device_identifier)})
+        self._attr_device_info = device_info or DeviceInfo(
+            identifiers={(DOMAIN, device_identifier)}
+        )
 
     @property
     def available(self) -> bool:
@@ -107,6 +136,12 @@ class BragerOneParameterEntity(BragerOneEntity):
             description=description,
             unique_id=descriptor.unique_id,
             device_identifier=descriptor.devid,
+            device_info=subsystem_device(
+                coordinator,
+                descriptor.devid,
+                descriptor.subsystem,
+                descriptor.subsystem_label,
+            ),
         )
         self.descriptor = descriptor
         self._expects_number = expects_number(descriptor)

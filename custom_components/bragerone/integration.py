@@ -33,6 +33,7 @@ from . import issues
 from .api import AuthenticationError, BragerOneClient, BragerOneError, Server
 from .api.catalogue import Catalogue, CatalogueError
 from .api.const import SERVERS
+from .api.roles import ROLES_VERSION
 from .const import (
     CONF_API_URL,
     CONF_CATALOGUE,
@@ -57,10 +58,12 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CLIMATE,
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.WATER_HEATER,
 ]
 ENTRY_VERSION: Final = 1
 ENTRY_MINOR_VERSION: Final = 1
@@ -125,6 +128,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) ->
     coordinator = BragerOneCoordinator(hass, entry, client, catalogue)
     await coordinator.async_config_entry_first_refresh()
     issues.async_clear(hass, entry.entry_id)
+    issues.async_roles_outdated(
+        hass,
+        entry.entry_id,
+        entry.title,
+        outdated=catalogue.roles_version < ROLES_VERSION,
+    )
     coordinator.sync_devices()
     entry.runtime_data = BragerOneRuntimeData(
         client=client, coordinator=coordinator, catalogue=catalogue

@@ -1,11 +1,15 @@
 """Repair issues of BragerOne (Home Assistant's issue registry).
 
-Two issues, both with instructions rather than a fix flow, because the fix is a step the
+Three issues, all with instructions rather than a fix flow, because the fix is a step the
 options flow already offers:
 
 * ``catalogue_invalid``: the entry's stored descriptors cannot be read (a damaged entry,
   or one written by a newer version of the integration). Fixed by the options step
   "Refresh from the vendor's web app"; removed at the next successful setup.
+* ``roles_outdated``: the stored descriptors predate roles (``roles_version``), so the
+  entry has no water heater or thermostats yet and its parameters are not organised.
+  Fixed by the same "Refresh from the vendor's web app"; removed at the next setup
+  with a current catalogue.
 * ``new_modules``: the modules listing of the installation names modules the entry does
   not follow (a module added to the account after the entry was made). Fixed by ticking
   them in the options step "Modules"; removed when no such module is left, or with the
@@ -27,6 +31,7 @@ from .const import DOMAIN
 
 CATALOGUE_INVALID = "catalogue_invalid"
 NEW_MODULES = "new_modules"
+ROLES_OUTDATED = "roles_outdated"
 
 
 def _issue_id(kind: str, entry_id: str) -> str:
@@ -45,6 +50,25 @@ def async_catalogue_invalid(
         severity=ir.IssueSeverity.ERROR,
         translation_key=CATALOGUE_INVALID,
         translation_placeholders={"installation": title, "error": error},
+    )
+
+
+def async_roles_outdated(
+    hass: HomeAssistant, entry_id: str, title: str, *, outdated: bool
+) -> None:
+    """Raise the issue of an entry whose descriptors have no roles yet, or remove it."""
+    issue_id = _issue_id(ROLES_OUTDATED, entry_id)
+    if not outdated:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ROLES_OUTDATED,
+        translation_placeholders={"installation": title},
     )
 
 
@@ -79,3 +103,4 @@ def async_clear(hass: HomeAssistant, entry_id: str, *, removed: bool = False) ->
     ir.async_delete_issue(hass, DOMAIN, _issue_id(CATALOGUE_INVALID, entry_id))
     if removed:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(NEW_MODULES, entry_id))
+        ir.async_delete_issue(hass, DOMAIN, _issue_id(ROLES_OUTDATED, entry_id))

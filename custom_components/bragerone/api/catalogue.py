@@ -52,6 +52,7 @@ from .descriptor import (
     pick_label,
 )
 from .resolver import Comparison, ResolveError, compare, resolve_module
+from .roles import ROLES_VERSION, assign_roles
 
 if TYPE_CHECKING:
     from .client import BragerOneClient
@@ -167,6 +168,8 @@ class Catalogue:
         default_language: The bundle's ``defaultTranslation`` (§4.8).
         built_at: ISO-8601 UTC time of the build.
         modules: devid → `ModuleCatalogue`, in the order asked for.
+        roles_version: `roles.ROLES_VERSION` at build time; 0 for a catalogue built
+            before roles existed (its descriptors have none until the next refresh).
 
     """
 
@@ -176,6 +179,7 @@ class Catalogue:
     default_language: str
     built_at: str
     modules: dict[str, ModuleCatalogue] = field(default_factory=dict)
+    roles_version: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-safe record (stored in the config entry)."""
@@ -185,6 +189,7 @@ class Catalogue:
             "languages": list(self.languages),
             "default_language": self.default_language,
             "built_at": self.built_at,
+            "roles_version": self.roles_version,
             "modules": {devid: m.to_dict() for devid, m in self.modules.items()},
         }
 
@@ -221,6 +226,9 @@ class Catalogue:
             default_language=str(data.get("default_language") or "pl"),
             built_at=str(data.get("built_at") or ""),
             modules=parsed,
+            roles_version=roles
+            if isinstance(roles := data.get("roles_version"), int)
+            else 0,
         )
 
     def descriptors(self) -> list[EntityDescriptor]:
@@ -585,10 +593,11 @@ def resolve_catalogue(
             name=module.label,
             title=module.title or "",
             version=module.version,
-            descriptors=result.descriptors,
+            descriptors=assign_roles(result.descriptors),
         )
     return Catalogue(
         schema_version=SCHEMA_VERSION,
+        roles_version=ROLES_VERSION,
         fingerprint=loaded.assets.fingerprint(system_version),
         languages=loaded.languages,
         default_language=loaded.assets.default_language,

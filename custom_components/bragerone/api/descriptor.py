@@ -149,6 +149,12 @@ class EntityDescriptor:
         enabled_default: Whether the entity is enabled when first created.
         icon: An ``mdi:`` icon hint, or None.
         component: The vendor widget (``useComponent``), for diagnostics.
+        role: What the parameter is for its sub-system (`roles.Role`: current or target
+            temperature, mode, on/off, pump, …), None when it has no role (`roles.assign_roles`).
+        subsystem: The sub-system it belongs to (``"boiler"``, ``"hot_water"``,
+            ``"circuit_1"``, ``"burner"``, ``"buffer"``, ``"fuel"``), None for the module itself.
+        subsystem_label: The sub-system's name per language (the vendor's panel title,
+            or ``"Valve 1"`` for a numbered circuit).
 
     """
 
@@ -186,6 +192,9 @@ class EntityDescriptor:
     enabled_default: bool = True
     icon: str | None = None
     component: str | None = None
+    role: str | None = None
+    subsystem: str | None = None
+    subsystem_label: dict[str, str] = field(default_factory=dict)
 
     def label_for(self, language: str | None) -> str:
         """Return the label in ``language`` with fallbacks; the token when there is none."""
@@ -241,6 +250,9 @@ class EntityDescriptor:
             "enabled_default": self.enabled_default,
             "icon": self.icon,
             "component": self.component,
+            "role": self.role,
+            "subsystem": self.subsystem,
+            "subsystem_label": dict(self.subsystem_label),
         }
 
     @classmethod
@@ -341,6 +353,9 @@ class EntityDescriptor:
             enabled_default=bool(data.get("enabled_default", True)),
             icon=opt_str("icon"),
             component=opt_str("component"),
+            role=opt_str("role"),
+            subsystem=opt_str("subsystem"),
+            subsystem_label=str_dict(data.get("subsystem_label")),
         )
 
 

@@ -5,8 +5,11 @@ playwright (``requirements_browser.txt``). It starts the simulator and a real Ho
 Assistant exactly as ``scripts/demo`` does (the newest release, through scripts/py314),
 logs in through the login page, adds BragerOne through the "Add integration" dialog
 (choosing the custom server and opening its collapsed URL section), and saves a PNG of
-every step, the integrations page with the brand icon, the boiler's device page and a
-temperature's history to ``docs/screenshots/`` (the README shows them). The browser and
+every step, the integrations page with the brand icon, the boiler's device page (with
+its child devices), a temperature's history, the generated Overview and a heating
+dashboard (thermostat cards and the water heater) to ``docs/screenshots/`` (the README
+shows them). On the Overview it clicks every card header toggle and fails when the
+boiler's start register changed: no dashboard tap may stop the boiler. The browser and
 this driver run on the machine itself (Debian's chromium, playwright in .venv-min).
 """
 
@@ -120,6 +123,83 @@ async def walk(page: Page, ha: HomeAssistant, sim: Simulator) -> None:
     await page.wait_for_load_state("networkidle")
     await page.wait_for_timeout(4000)  # the chart draws after the data arrives
     await shot(page, "6-history")
+    await overview_and_dashboard(page, ha, sim, registry)
+
+
+START_ADDRESS = "P5.s0"
+"""The boiler's start/stop status register; bit 0 is set while the boiler is started."""
+
+
+async def overview_and_dashboard(
+    page: Page, ha: HomeAssistant, sim: Simulator, registry: Registry
+) -> None:
+    """Photograph the generated Overview and a heating dashboard; try every header toggle.
+
+    Home Assistant's generated Overview puts a toggle in the header of a card whose
+    entities can be switched; clicking every one must leave the boiler running (no
+    primary switch can stop it). Raises ``RuntimeError`` when the boiler stopped.
+    """
+    boiler = sim.devids[0]
+    started = int(sim.get(boiler, START_ADDRESS)) & 1
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await page.goto(ha.url)
+    await page.wait_for_load_state("networkidle")
+    await page.wait_for_timeout(3000)
+    # The Overview's device view: every card of a device, with its header toggles.
+    await page.get_by_text("Devices", exact=True).first.click(force=True)
+    await page.wait_for_load_state("networkidle")
+    await page.wait_for_timeout(3000)
+    await shot(page, "7-overview-devices")
+    toggles = page.locator(
+        "hui-entities-toggle, .card-header ha-entity-toggle, ha-switch, .header-toggle"
+    )
+    count = await toggles.count()
+    for index in range(count):
+        await toggles.nth(index).click()
+    await page.wait_for_timeout(3000)
+    if int(sim.get(boiler, START_ADDRESS)) & 1 != started:
+        msg = f"a header toggle of the Overview changed the boiler's start ({count} toggles)"
+        raise RuntimeError(msg)
+    print(f"Overview: {count} header toggles clicked; the boiler kept running")
+
+    entity = {uid: e["entity_id"] for uid, e in registry.entities.items()}
+    composites = sorted(
+        (uid for uid in entity if uid.endswith(("_circuit", "_boiler"))),
+        key=lambda uid: (not uid.endswith("_boiler_boiler"), uid),
+    )
+    cards: list[dict[str, Any]] = [
+        {"type": "thermostat", "entity": entity[uid]} for uid in composites
+    ]
+    heaters = [entity[uid] for uid in entity if uid.endswith("_water_heater")]
+    cards.append({"type": "entities", "title": "Hot water", "entities": heaters})
+    cards.append(
+        {
+            "type": "entities",
+            "title": "Fuel and alarms",
+            "entities": [
+                entity[f"{boiler}_P4_v8"],  # the simulated boiler's fuel level
+                entity[f"{boiler}_alarms"],
+                entity[f"{boiler}_connectivity"],
+            ],
+        }
+    )
+    await ha.websocket(
+        {
+            "type": "lovelace/dashboards/create",
+            "url_path": "bragerone-heating",
+            "title": "Heating",
+            "mode": "storage",
+        },
+        {
+            "type": "lovelace/config/save",
+            "url_path": "bragerone-heating",
+            "config": {"views": [{"title": "Boiler", "cards": cards}]},
+        },
+    )
+    await page.goto(f"{ha.url}/bragerone-heating/0")
+    await page.wait_for_load_state("networkidle")
+    await page.wait_for_timeout(3000)
+    await shot(page, "8-dashboard")
 
 
 async def run(args: argparse.Namespace) -> int:

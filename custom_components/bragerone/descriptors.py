@@ -7,7 +7,7 @@ vendor label in Home Assistant's language (DESIGN.md decision 7) becomes the nam
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -71,8 +71,21 @@ def _name(descriptor: EntityDescriptor, language: str | None) -> str:
     return f"{prefix} {name}" if prefix else name
 
 
+ROLE_ICON_KEYS: Final = {
+    ("binary_sensor", "pump"): "pump",
+    ("binary_sensor", "running"): "running",
+    ("sensor", "counter"): "counter",
+    ("sensor", "burner_state"): "burner_state",
+    ("select", "mode"): "mode",
+    ("switch", "on_off"): "on_off",
+}
+"""(platform, role) → the translation key whose icons icons.json gives (no name there:
+the vendor's label stays the entity's name)."""
+
+
 def _common(descriptor: EntityDescriptor, language: str | None) -> dict[str, Any]:
     """Return the description fields every platform shares."""
+    role_key = ROLE_ICON_KEYS.get((descriptor.platform, descriptor.role or ""))
     return {
         "key": descriptor.unique_id,
         "name": _name(descriptor, language),
@@ -80,7 +93,10 @@ def _common(descriptor: EntityDescriptor, language: str | None) -> dict[str, Any
             EntityCategory, descriptor.entity_category, descriptor
         ),
         "entity_registry_enabled_default": descriptor.enabled_default,
-        "icon": descriptor.icon,
+        # The role's icon (icons.json) where it has one, the device class's where there
+        # is one, else the vendor's widget hint.
+        "translation_key": role_key,
+        "icon": None if role_key or descriptor.device_class else descriptor.icon,
     }
 
 

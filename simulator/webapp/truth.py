@@ -13,7 +13,8 @@ modules' initial registers, never by evaluating the generated JavaScript. Format
                      "options": {"pl": [...], "en": [...]} | None,
                      "min", "max", "step", "writable", "route", "section", "value"}],
         "hidden": [{"token", "address", "reason"}],
-        "actions": [{"token", "label": {"pl", "en"}, "command", "value", "route"}]}}}
+        "actions": [{"token", "label": {"pl", "en"}, "command", "value", "route"}],
+        "composites": {"<kind>:<sub-system>": {"<role>": "<token>"}}}}}
 
 Rules (derivable from the bundle and the registers; PROTOCOL.md §4.10, §5, DESIGN.md 8):
 
@@ -457,6 +458,44 @@ def _number(value: Any) -> Any:
     return value
 
 
+COMPOSITES: dict[str, dict[str, dict[str, str]]] = {
+    "boiler": {
+        "boiler:boiler": {
+            "current_temperature": "PARAM_P4_0",
+            "target_temperature": "PARAM_0",
+            "on_off": "URUCHOMIENIE_KOTLA",
+            "burner_state": "STATUS_P5_0",
+            "pump": "STATUS_P5_11",
+        },
+        "water_heater:hot_water": {
+            "current_temperature": "PARAM_P4_2",
+            "target_temperature": "PARAM_51",
+            "mode": "PARAM_46",
+            "pump": "STATUS_P5_19",
+        },
+        "circuit:circuit_1": {
+            "current_temperature": "PARAM_P4_5",
+            "target_temperature": "PARAM_53",
+            "mode": "PARAM_52",
+            "pump": "STATUS_P5_21",
+        },
+    },
+    "mixer": {
+        f"circuit:circuit_{n}": {
+            "current_temperature": f"OBIEG{n}_TEMPERATURA",
+            "target_temperature": f"OBIEG{n}_NASTAWA",
+            "mode": f"OBIEG{n}_TRYB",
+            "pump": f"STATUS_OBIEG{n}_POMPA",
+        }
+        for n in (1, 2)
+    },
+}
+"""The heating entities each kind of module makes (DESIGN.md decision 13): composite
+``"<kind>:<sub-system>"`` → role → the menu token that plays it. Written by hand from the
+catalogue (what a home owner would call the boiler's set temperature, the hot-water
+mode, …), so the integration's role finding is checked against an independent answer."""
+
+
 def module_truth(module: ModuleSpec) -> dict[str, Any]:
     """Ground truth of one module (visible entries, hidden tokens, actions)."""
     cat = catalogue(module.kind)
@@ -503,6 +542,7 @@ def module_truth(module: ModuleSpec) -> dict[str, Any]:
         "visible": visible,
         "hidden": hidden_list,
         "actions": actions,
+        "composites": COMPOSITES.get(module.kind, {}),
     }
 
 

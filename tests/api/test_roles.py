@@ -21,39 +21,17 @@ from .conftest import BOILER, MIXER
 from .test_catalogue import row_of
 from .test_resolver import flat_registers
 
-EXPECTED = {
-    (BOILER, "boiler", "boiler"): {
-        "current_temperature": "Boiler temperature",
-        "target_temperature": "Boiler set temperature",
-        "on_off": "Boiler start",
-        "burner_state": "Boiler status",
-        "pump": "Boiler pump",
-    },
-    (BOILER, "hot_water", "water_heater"): {
-        "current_temperature": "DHW temperature",
-        "target_temperature": "DHW set temperature",
-        "mode": "DHW mode",
-        "pump": "DHW pump",
-    },
-    (BOILER, "circuit_1", "circuit"): {
-        "current_temperature": "Valve 1 temperature",
-        "target_temperature": "Valve 1 setpoint (normal mode)",
-        "mode": "Valve 1 mode",
-        "pump": "Valve 1 pump",
-    },
-    (MIXER, "circuit_1", "circuit"): {
-        "current_temperature": "Circuit 1 temperature",
-        "target_temperature": "Circuit 1 setpoint",
-        "mode": "Circuit 1 mode",
-        "pump": "Circuit 1 pump",
-    },
-    (MIXER, "circuit_2", "circuit"): {
-        "current_temperature": "Circuit 2 temperature",
-        "target_temperature": "Circuit 2 setpoint",
-        "mode": "Circuit 2 mode",
-        "pump": "Circuit 2 pump",
-    },
-}
+TRUTH = generate_bundle(0).ground_truth["modules"]
+
+
+def expected(renames: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """Return the simulator's ground truth: ``"<devid> <kind>:<sub-system>"`` → role → token."""
+    renames = renames or {}
+    return {
+        f"{devid} {key}": {role: renames.get(t, t) for role, t in roles.items()}
+        for devid, module in TRUTH.items()
+        for key, roles in module["composites"].items()
+    }
 
 
 def save(root: Path, *, readable: bool, renames: dict[str, str] | None = None) -> None:
@@ -87,12 +65,12 @@ async def build(root: Path) -> Catalogue:
     )
 
 
-def composites_of(catalogue: Catalogue) -> dict[tuple[str, str, str], dict[str, str]]:
-    """Return (devid, sub-system, kind) → role → the member's English label."""
+def composites_of(catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Return ``"<devid> <kind>:<sub-system>"`` → role → the member's token."""
     descriptors = {d.unique_id: d for d in catalogue.descriptors()}
     return {
-        (c.devid, c.subsystem, c.kind.value): {
-            role: descriptors[uid].label["en"] for role, uid in c.members.items()
+        f"{c.devid} {c.kind.value}:{c.subsystem}": {
+            role: descriptors[uid].token for role, uid in c.members.items()
         }
         for c in find_composites(descriptors.values())
     }
@@ -104,7 +82,7 @@ async def test_the_simulated_modules_get_their_heating_composites(
     """Boiler, hot water and the valve circuit on the boiler; two circuits on the mixer."""
     save(tmp_path, readable=False)
     catalogue = await build(tmp_path)
-    assert composites_of(catalogue) == EXPECTED
+    assert composites_of(catalogue) == expected()
     by_label = {d.label["en"]: d for d in catalogue.descriptors()}
     assert by_label["Maximum burner power"].entity_category == "config"
     assert by_label["Maximum burner power"].subsystem == "burner"
@@ -150,7 +128,7 @@ async def test_renamed_routes_and_tokens_give_the_same_roles(tmp_path: Path) -> 
     assert len(tokens) > 20
     assert {d.token for d in renamed.descriptors()}.isdisjoint(tokens)
     assert {d.route for d in renamed.descriptors()}.isdisjoint(routes)
-    assert composites_of(renamed) == EXPECTED
+    assert composites_of(renamed) == expected(renames)
 
 
 def _descriptor(**changes: object) -> EntityDescriptor:

@@ -62,16 +62,6 @@ class BragerOneThermostat(BragerOneCompositeEntity, ClimateEntity):
     _enable_turn_on_off_backwards_compatibility = False
 
     @property
-    def current_temperature(self) -> float | None:
-        """Return the measured temperature."""
-        return self.number(Role.CURRENT_TEMPERATURE)
-
-    @property
-    def target_temperature(self) -> float | None:
-        """Return the setpoint."""
-        return self.number(Role.TARGET_TEMPERATURE)
-
-    @property
     def min_temp(self) -> float:
         """Return the setpoint's live minimum."""
         low, _ = self.limits(Role.TARGET_TEMPERATURE)

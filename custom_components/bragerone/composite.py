@@ -148,6 +148,16 @@ class BragerOneCompositeEntity(BragerOneEntity):
         off = self.off_label()
         return [label for _, label in self.mode_options() if label != off]
 
+    @property
+    def current_temperature(self) -> float | None:
+        """Return the measured temperature (the current-temperature role)."""
+        return self.number(Role.CURRENT_TEMPERATURE)
+
+    @property
+    def target_temperature(self) -> float | None:
+        """Return the setpoint (the target-temperature role)."""
+        return self.number(Role.TARGET_TEMPERATURE)
+
     # --- writing ------------------------------------------------------------------------
 
     async def write(self, role: Role, value: Any) -> None:

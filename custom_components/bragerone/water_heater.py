@@ -61,16 +61,6 @@ class BragerOneWaterHeater(BragerOneCompositeEntity, WaterHeaterEntity):
         return features
 
     @property
-    def current_temperature(self) -> float | None:
-        """Return the hot-water temperature."""
-        return self.number(Role.CURRENT_TEMPERATURE)
-
-    @property
-    def target_temperature(self) -> float | None:
-        """Return the hot-water set temperature."""
-        return self.number(Role.TARGET_TEMPERATURE)
-
-    @property
     def min_temp(self) -> float:
         """Return the set temperature's live minimum."""
         low, _ = self.limits(Role.TARGET_TEMPERATURE)

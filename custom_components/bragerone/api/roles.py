@@ -72,6 +72,17 @@ class Panel(StrEnum):
     OTHER = "other"
 
 
+_CIRCUIT_WORDS: Final = (
+    "circuit*",
+    "obieg*",
+    "valve*",
+    "zawor*",
+    "mixer*",
+    "mieszacz*",
+    "okruh*",
+    "heizkreis*",
+    "mischer*",
+)
 # Word stems (lower case, without diacritics; "*" marks a prefix) in the languages the
 # vendor ships (Polish, English) and those of the other markets (cs, sk, de, hu).
 _PANEL_WORDS: Final[tuple[tuple[Panel, tuple[str, ...]], ...]] = (
@@ -83,34 +94,10 @@ _PANEL_WORDS: Final[tuple[tuple[Panel, tuple[str, ...]], ...]] = (
     (Panel.BUFFER, ("buffer*", "bufor*", "puffer*", "akumul*")),
     (Panel.FUEL, ("fuel*", "paliw*", "pelet*", "pellet*", "brennstoff*", "zasobnik*")),
     (Panel.BURNER, ("burner*", "palnik*", "horak*", "brenner*", "ego*", "rozpal*")),
-    (
-        Panel.CIRCUIT,
-        (
-            "circuit*",
-            "obieg*",
-            "valve*",
-            "zawor*",
-            "mixer*",
-            "mieszacz*",
-            "okruh*",
-            "heizkreis*",
-            "mischer*",
-        ),
-    ),
+    (Panel.CIRCUIT, _CIRCUIT_WORDS),
     (Panel.BOILER, ("boiler*", "kociol", "kotl*", "kotel", "kessel*", "kazan*")),
     (Panel.INFORMATION, ("info*", "informac*", "about")),
     (Panel.SETTINGS, ("settings", "setting", "ustawienia", "config*", "service*")),
-)
-_CIRCUIT_WORDS: Final = (
-    "circuit*",
-    "obieg*",
-    "valve*",
-    "zawor*",
-    "mixer*",
-    "mieszacz*",
-    "okruh*",
-    "heizkreis*",
-    "mischer*",
 )
 _CHILD_PANELS: Final = frozenset(
     {Panel.HOT_WATER, Panel.BURNER, Panel.BUFFER, Panel.FUEL}

@@ -12,7 +12,7 @@ from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
 from homeassistant.components.water_heater import DOMAIN as WATER_HEATER_DOMAIN
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bragerone.const import DOMAIN
@@ -241,4 +241,28 @@ async def test_no_primary_control_can_stop_the_boiler(
     )
     blower = registered("binary_sensor", f"{BOILER}_P5_s10_bit0")
     assert blower.disabled_by is er.RegistryEntryDisabler.INTEGRATION  # toggles often
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_entry_built_before_roles_asks_for_a_refresh(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A stored catalogue without roles sets up as before and raises a repair issue."""
+    catalogue = await catalogue_data(simulator)
+    catalogue["roles_version"] = 0
+    for module in catalogue["modules"].values():
+        for record in module["descriptors"]:
+            record.pop("role", None)
+            record.pop("subsystem", None)
+    entry = make_entry(simulator, catalogue)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"roles_outdated_{entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {"installation": entry.title}
+    assert not hass.states.async_all(CLIMATE_DOMAIN)  # no roles, no thermostats yet
+    assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -784,6 +784,18 @@ def _boiler_params() -> dict[str, Param]:
         )
     )
     add(
+        pool_param(
+            "P5",
+            14,
+            "Burner alarm",
+            pl="Alarm palnika",
+            value=(Sel(pool="P5", index=14, chan="s", bit=0),),
+            unit=9994,
+            component="DIODE",
+            flags=(),
+        )
+    )
+    add(
         Param(
             token="URUCHOMIENIE_KOTLA",
             label_pl="Uruchomienie kotła",
@@ -1068,7 +1080,7 @@ def _boiler_routes() -> list[Route]:
                 "STATUS_P5_12",
                 permission=None,
             ),
-            *_e("status", "PARAM_P5_4", "PARAM_P5_3"),
+            *_e("status", "PARAM_P5_4", "PARAM_P5_3", "PARAM_P5_14"),
         ],
         children=[
             Route(

@@ -93,6 +93,7 @@ async def test_the_simulated_modules_get_their_heating_composites(
         if d.platform == "switch"
     )
     assert by_label["Hopper lid open"].device_class == "opening"
+    assert by_label["Burner alarm"].device_class == "problem"
     assert by_label["Blower"].enabled_default is False
     assert by_label["Counter: number of ignitions"].state_class == "total_increasing"
     assert by_label["Valve 1 mode"].subsystem_label == {

@@ -266,3 +266,36 @@ async def test_an_entry_built_before_roles_asks_for_a_refresh(
     assert not hass.states.async_all(CLIMATE_DOMAIN)  # no roles, no thermostats yet
     assert state_of(hass, "sensor.kociol_return_temperature") == "58.5"
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_schedule_mode_is_the_thermostats_auto(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A circuit mode that follows a schedule is hvac mode auto, not a preset."""
+    catalogue = await catalogue_data(simulator)
+    records = catalogue["modules"][MIXER]["descriptors"]
+    mode = next(r for r in records if r["unique_id"] == f"{MIXER}_P6_v2")
+    mode["options"].append(
+        {"key": 6, "label": {"en": "Weekly schedule", "pl": "Harmonogram tygodniowy"}}
+    )
+    await simulator.set(MIXER, "P6.x2", 6)  # the controller allows it
+    entry = make_entry(simulator, catalogue)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _attribute(hass, CIRCUIT_1, "hvac_modes") == ["off", "heat", "auto"]
+    assert "Weekly schedule" not in _attribute(hass, CIRCUIT_1, "preset_modes")
+    await _call(
+        hass, CLIMATE_DOMAIN, "set_hvac_mode", entity_id=CIRCUIT_1, hvac_mode="auto"
+    )
+    assert simulator.get(MIXER, "P6.v2") == 6
+    assert state_of(hass, CIRCUIT_1) == "auto"
+    assert _attribute(hass, CIRCUIT_1, "preset_mode") is None
+    await _call(
+        hass, CLIMATE_DOMAIN, "set_hvac_mode", entity_id=CIRCUIT_1, hvac_mode="heat"
+    )
+    assert (
+        simulator.get(MIXER, "P6.v2") == 3
+    )  # back to "Normal radiator", its last preset
+    assert state_of(hass, CIRCUIT_1) == "heat"
+    assert await hass.config_entries.async_unload(entry.entry_id)

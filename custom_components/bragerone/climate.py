@@ -1,8 +1,9 @@
 """Thermostats: one per heating circuit and one for the boiler (DESIGN.md decision 13).
 
 A circuit's thermostat shows the circuit's temperature and setpoint, its mode as
-presets (the vendor's options within the controller's live limits) and off / heat where
-the mode has an "off" option; it is heating while the circuit's pump runs. The boiler's
+presets (the vendor's options within the controller's live limits), off / heat where
+the mode has an "off" option and auto where an option follows a schedule; it is heating
+while the circuit's pump runs. The boiler's
 thermostat shows the boiler temperature and set temperature; heat / off writes the
 boiler's start/stop parameter (the one deliberate action that stops the boiler; no
 switch for it is a primary control), and it is heating while the burner works.
@@ -102,22 +103,25 @@ class BragerOneCircuitThermostat(BragerOneThermostat):
 
     @property
     def hvac_modes(self) -> list[HVACMode]:
-        """Return heat, and off when the mode has an "off" option."""
-        if self.off_label() is None:
-            return [HVACMode.HEAT]
-        return [HVACMode.OFF, HVACMode.HEAT]
+        """Return heat, off when the mode has an "off" option, auto when one follows a schedule."""
+        modes = [HVACMode.HEAT]
+        if self.off_label() is not None:
+            modes.insert(0, HVACMode.OFF)
+        if self.schedule_label() is not None:
+            modes.append(HVACMode.AUTO)
+        return modes
 
     @property
     def hvac_mode(self) -> HVACMode | None:
-        """Return off while the mode is "off", else heat."""
+        """Return off while the mode is "off", auto while it follows a schedule, else heat."""
         mode = self.value(Role.MODE)
         if self.member(Role.MODE) is not None and mode is None:
             return None
-        return (
-            HVACMode.OFF
-            if mode is not None and mode == self.off_label()
-            else HVACMode.HEAT
-        )
+        if mode is not None and mode == self.off_label():
+            return HVACMode.OFF
+        if mode is not None and mode == self.schedule_label():
+            return HVACMode.AUTO
+        return HVACMode.HEAT
 
     @property
     def preset_modes(self) -> list[str] | None:
@@ -126,9 +130,9 @@ class BragerOneCircuitThermostat(BragerOneThermostat):
 
     @property
     def preset_mode(self) -> str | None:
-        """Return the current working mode (None while off)."""
+        """Return the current working mode (None while off or on the schedule)."""
         mode = self.value(Role.MODE)
-        return mode if isinstance(mode, str) and mode != self.off_label() else None
+        return mode if isinstance(mode, str) and mode in self.working_labels() else None
 
     @property
     def hvac_action(self) -> HVACAction | None:
@@ -140,11 +144,13 @@ class BragerOneCircuitThermostat(BragerOneThermostat):
         return HVACAction.HEATING if self.value(Role.PUMP) else HVACAction.IDLE
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
-        """Write the mode's "off" option, or go back to the last working mode."""
-        off = self.off_label()
+        """Write the "off" or the schedule option, or go back to the last working mode."""
+        off, schedule = self.off_label(), self.schedule_label()
         if hvac_mode is HVACMode.OFF and off is not None:
             await self.write(Role.MODE, off)
-        elif hvac_mode is HVACMode.HEAT and self.hvac_mode is HVACMode.OFF:
+        elif hvac_mode is HVACMode.AUTO and schedule is not None:
+            await self.write(Role.MODE, schedule)
+        elif hvac_mode is HVACMode.HEAT and self.hvac_mode is not HVACMode.HEAT:
             working = self.working_labels()
             last = self._last_preset if self._last_preset in working else None
             if working:
@@ -153,6 +159,11 @@ class BragerOneCircuitThermostat(BragerOneThermostat):
     async def async_set_preset_mode(self, preset_mode: str) -> None:
         """Write the chosen working mode."""
         await self.write(Role.MODE, preset_mode)
+
+    async def async_added_to_hass(self) -> None:
+        """Remember the working mode the circuit has now (heat goes back to it)."""
+        await super().async_added_to_hass()
+        self._last_preset = self.preset_mode
 
     @callback
     def _handle_registers(self, _updates: list[Any]) -> None:

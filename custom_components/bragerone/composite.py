@@ -22,7 +22,14 @@ from .api.descriptor import (
     pick_label,
 )
 from .api.registers import watched_keys
-from .api.roles import Composite, CompositeKind, Role, find_composites, is_off_option
+from .api.roles import (
+    Composite,
+    CompositeKind,
+    Role,
+    find_composites,
+    is_off_option,
+    is_schedule_option,
+)
 from .coordinator import BragerOneCoordinator
 from .entity import BragerOneEntity, subsystem_device
 from .helpers import async_write
@@ -143,10 +150,17 @@ class BragerOneCompositeEntity(BragerOneEntity):
                 return pick_label(option.label, language) or str(option.key)
         return None
 
+    def schedule_label(self) -> str | None:
+        """Return the label of the offered mode option that follows a schedule, if any."""
+        for option, label in self.mode_options():
+            if is_schedule_option(option.label.values()):
+                return label
+        return None
+
     def working_labels(self) -> list[str]:
-        """Return the offered mode labels other than "off"."""
-        off = self.off_label()
-        return [label for _, label in self.mode_options() if label != off]
+        """Return the offered mode labels other than "off" and the schedule."""
+        skip = {self.off_label(), self.schedule_label()}
+        return [label for _, label in self.mode_options() if label not in skip]
 
     @property
     def current_temperature(self) -> float | None:

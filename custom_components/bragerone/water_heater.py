@@ -111,6 +111,12 @@ class BragerOneWaterHeater(BragerOneCompositeEntity, WaterHeaterEntity):
         last = self._last_operation if self._last_operation in working else None
         await self.write(Role.MODE, last or working[0])
 
+    async def async_added_to_hass(self) -> None:
+        """Remember the working mode the hot water has now (on goes back to it)."""
+        await super().async_added_to_hass()
+        if (operation := self.current_operation) in self.working_labels():
+            self._last_operation = operation
+
     @callback
     def _handle_registers(self, _updates: list[Any]) -> None:
         if (operation := self.current_operation) in self.working_labels():

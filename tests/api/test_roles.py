@@ -10,6 +10,7 @@ from custom_components.bragerone.api import EntityDescriptor
 from custom_components.bragerone.api.assets.discovery import DirectorySource
 from custom_components.bragerone.api.catalogue import Catalogue, build_catalogue_from
 from custom_components.bragerone.api.roles import (
+    assign_roles,
     candidate_composites,
     circuit_of,
     find_composites,
@@ -164,3 +165,21 @@ def test_a_sub_system_without_its_roles_makes_no_composite() -> None:
     (candidate,) = candidate_composites([reading])
     assert candidate.missing == ("target_temperature",)
     assert find_composites([reading]) == []
+
+
+def test_fuel_consumed_in_kg_is_a_growing_weight() -> None:
+    """A read-only consumption in kg is a weight counter (total_increasing)."""
+    (consumption,) = assign_roles(
+        [
+            _descriptor(
+                label={"en": "Fuel consumption", "pl": "Zużycie paliwa"},
+                unit="kg",
+                section="read",
+                route="modules.menu.fuel",
+                menu_path={"en": ["Fuel"], "pl": ["Paliwo"]},
+            )
+        ]
+    )
+    assert (consumption.role, consumption.subsystem) == ("counter", "fuel")
+    assert consumption.device_class == "weight"
+    assert consumption.state_class == "total_increasing"

@@ -166,6 +166,16 @@ _COUNTER_WORDS: Final = ("counter*", "licznik*", "zahler*", "pocitadl*", "szamla
 _RUN_TIME_WORDS: Final = ("run", "czas", "pracy", "consumption", "zuzyc*", "laufzeit*")
 _COUNTER_UNITS: Final = frozenset({"h", "kg", "kWh", "MWh"})
 _OFF_WORDS: Final = ("off", "wyl*", "wylaczon*", "aus", "vyp*", "ki", "stop")
+_SCHEDULE_WORDS: Final = (
+    "schedule*",
+    "harmonogram*",
+    "weekly",
+    "tygodn*",
+    "program*",
+    "zeitprogramm*",
+    "rozvrh*",
+    "utemez*",
+)
 _IDLE_WORDS: Final = (
     *_OFF_WORDS,
     "alarm*",
@@ -663,6 +673,11 @@ def is_off_option(labels: Iterable[str]) -> bool:
     return _has(labels, _OFF_WORDS)
 
 
+def is_schedule_option(labels: Iterable[str]) -> bool:
+    """Return True when a mode option's labels (any language) say it follows a schedule."""
+    return _has(labels, _SCHEDULE_WORDS)
+
+
 def is_idle_state(labels: Iterable[str]) -> bool:
     """Return True when a burner state's labels say it does not heat (stop, alarm, cleaning…)."""
     return _has(labels, _IDLE_WORDS)
@@ -681,6 +696,7 @@ __all__ = [
     "has_own_device",
     "is_idle_state",
     "is_off_option",
+    "is_schedule_option",
     "missing_roles",
     "name_within",
     "panel_kind",

@@ -30,6 +30,7 @@ NAMESPACE = "/ws"
 SOCKETIO_PATH = "/socket.io"
 PARAMETERS_LISTEN = "app:modules:parameters:listen"
 ACTIVITY_LISTEN = "app:modules:activity:quantity:listen"
+ALARMS_LISTEN = "app:modules:alarms:quantity:listen"
 
 type Authenticator = Callable[[str | None], str | None]
 """Map a bearer token (or None) to the user's e-mail, or None when refused."""
@@ -46,6 +47,7 @@ class Session:
     bound: set[str] = field(default_factory=set)
     listening: set[str] = field(default_factory=set)
     activity: set[str] = field(default_factory=set)
+    alarms: set[str] = field(default_factory=set)
 
 
 class Realtime:
@@ -84,6 +86,7 @@ class Realtime:
         self.sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
         self.sio.on(PARAMETERS_LISTEN, self._on_parameters_listen, namespace=NAMESPACE)
         self.sio.on(ACTIVITY_LISTEN, self._on_activity_listen, namespace=NAMESPACE)
+        self.sio.on(ALARMS_LISTEN, self._on_alarms_listen, namespace=NAMESPACE)
 
     def _track_engineio_tasks(self) -> None:
         """Remember every Engine.IO background task (ping loops) so `shutdown` can end them.
@@ -134,33 +137,37 @@ class Realtime:
 
     async def _on_parameters_listen(self, sid: str, data: Any = None) -> None:
         """Record ``app:modules:parameters:listen`` (``modules`` or ``devids`` list, §3.3)."""
-        self._listen(sid, data, activity=False)
+        self._listen(sid, data, kind="listening")
 
     async def _on_activity_listen(self, sid: str, data: Any = None) -> None:
         """Record ``app:modules:activity:quantity:listen`` (§3.3)."""
-        self._listen(sid, data, activity=True)
+        self._listen(sid, data, kind="activity")
 
-    def _listen(self, sid: str, data: Any, *, activity: bool) -> None:
+    async def _on_alarms_listen(self, sid: str, data: Any = None) -> None:
+        """Record ``app:modules:alarms:quantity:listen`` (§3.4a)."""
+        self._listen(sid, data, kind="alarms")
+
+    def _listen(self, sid: str, data: Any, *, kind: str) -> None:
         """Add the known devids of a listen payload to the session (after `listen_delay`)."""
         delay = self._faults.listen_delay
         if delay > 0:
             task = asyncio.get_running_loop().create_task(
-                self._listen_later(delay, sid, data, activity=activity)
+                self._listen_later(delay, sid, data, kind=kind)
             )
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             return
-        self._apply_listen(sid, data, activity=activity)
+        self._apply_listen(sid, data, kind=kind)
 
     async def _listen_later(
-        self, delay: float, sid: str, data: Any, *, activity: bool
+        self, delay: float, sid: str, data: Any, *, kind: str
     ) -> None:
         """Apply a listen emit `delay` seconds late (fault ``listen_delay``)."""
         await asyncio.sleep(delay)
-        self._apply_listen(sid, data, activity=activity)
+        self._apply_listen(sid, data, kind=kind)
 
-    def _apply_listen(self, sid: str, data: Any, *, activity: bool) -> None:
-        """Record the known devids of a listen payload in the session."""
+    def _apply_listen(self, sid: str, data: Any, *, kind: str) -> None:
+        """Record the known devids of a listen payload in the session's `kind` set."""
         session = self.sessions.get(sid)
         if session is None or not isinstance(data, dict):
             _LOGGER.debug("ignoring listen from %s: %r", sid, data)
@@ -171,7 +178,7 @@ class Realtime:
             if not isinstance(devids, list):
                 continue
             known = {d for d in devids if isinstance(d, str) and d in self._devids}
-            (session.activity if activity else session.listening).update(known)
+            getattr(session, kind).update(known)
 
     # -- binding -------------------------------------------------------------------
 
@@ -199,6 +206,14 @@ class Realtime:
             s.sid
             for s in self.sessions.values()
             if devid in s.bound and devid in s.listening
+        ]
+
+    def alarm_sids(self, devid: str) -> list[str]:
+        """Return the SIDs that get alarm pushes of `devid` (bound and listening for alarms)."""
+        return [
+            s.sid
+            for s in self.sessions.values()
+            if devid in s.bound and devid in s.alarms
         ]
 
     async def emit(self, event: str | int, payload: Any, sids: Iterable[str]) -> int:

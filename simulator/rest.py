@@ -227,6 +227,10 @@ class RestApi:
             web.post(f"{p}/modules/connect", self.connect),
             web.post(f"{p}/modules/parameters", self.parameters),
             web.post(f"{p}/modules/activity/quantity", self.activity),
+            web.post(f"{p}/modules/activity", self.activity_feed),
+            web.post(f"{p}/modules/alarms", self.alarms),
+            web.post(f"{p}/modules/alarms/history", self.alarm_history),
+            web.post(f"{p}/modules/alarms/quantity", self.alarm_quantity),
             web.post(f"{p}/module/command", self.command),
             web.post(f"{p}/module/command/raw", self.command_raw),
         ]
@@ -509,6 +513,34 @@ class RestApi:
             }
         )
 
+    async def alarms(self, request: web.Request) -> web.Response:
+        """``POST modules/alarms`` (§2.8a): the active alarms of the modules."""
+        self._user(request)
+        devids = self._devids(await self._body(request))
+        return web.json_response(self.sim.alarm_log.current_answer(devids))
+
+    async def alarm_history(self, request: web.Request) -> web.Response:
+        """``POST modules/alarms/history`` (§2.8a): ended alarms, newest first."""
+        self._user(request)
+        devids = self._devids(await self._body(request))
+        return web.json_response(self.sim.alarm_log.history_answer(devids))
+
+    async def alarm_quantity(self, request: web.Request) -> web.Response:
+        """``POST modules/alarms/quantity`` (§2.8a): active alarms per module."""
+        self._user(request)
+        devids = self._devids(await self._body(request))
+        return web.json_response(self.sim.alarm_log.quantity_answer(devids))
+
+    async def activity_feed(self, request: web.Request) -> web.Response:
+        """``POST modules/activity`` (§2.8a): the writes made to the modules, newest first."""
+        self._user(request)
+        body = await self._body(request)
+        limit = body.get("limit")
+        size = limit if isinstance(limit, int) and 0 < limit <= 100 else 20
+        return web.json_response(
+            self.sim.alarm_log.activity_answer(self._devids(body), size)
+        )
+
     async def command(self, request: web.Request) -> web.Response:
         """``POST module/command`` (§2.10a): validate, answer a task id, apply later."""
         self._user(request)
@@ -551,6 +583,16 @@ class RestApi:
             )
         self.sim.stats.writes += 1
         self.sim.stats.commands.append(dict(body))
+        unit = plant.registers(spec.devid).get(f"{pool}.u{index}")
+        self.sim.alarm_log.record_write(
+            spec,
+            pool=pool,
+            index=index,
+            value=value,
+            previous=plant.get(spec.devid, address),
+            unit=unit if isinstance(unit, int) else None,
+            user={"id": USER_ID, "name": USER_NAME},
+        )
         task_id = self.sim.schedule_task(
             spec.devid,
             lambda: {address: value},

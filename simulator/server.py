@@ -26,6 +26,7 @@ from typing import Any, Protocol, Self
 
 from aiohttp import web
 
+from simulator.alarms import AlarmLog
 from simulator.faults import MALFORMED_KINDS, Faults, malformed_frames
 from simulator.modules import DEMO_EMAIL, DEMO_PASSWORD, MODULES, OBJECT_ID, ModuleSpec
 from simulator.plant import Plant
@@ -36,6 +37,8 @@ _LOGGER = logging.getLogger(__name__)
 
 CHANGE_EVENT = "app:modules:parameters:change"
 STATUS_EVENT = "app:module:connection:status:changed"
+ALARMS_QUANTITY_EVENT = "app:modules:alarms:quantity:change"
+ALARMS_CHANGE_EVENT = "app:module:alarms:change"
 TASK_CREATED = "app:module:task:created"
 TASK_STATUS_CHANGED = "app:module:task:status:changed"
 TASK_COMPLETED = "app:module:task:completed"
@@ -204,6 +207,8 @@ class Simulator:
         self.api_version = f"1.0.{built:%y%m%d%H%M}"
         """The date-coded ``system/version`` string (PROTOCOL.md §2.2)."""
         self.plant = Plant(seed=seed, modules=self.modules)
+        self.alarm_log = AlarmLog(seed=seed)
+        """Alarm occurrences and activity rows (PROTOCOL.md §2.8a)."""
         self.faults = Faults()
         self.stats = Stats()
         self._api_port = api_port
@@ -408,6 +413,27 @@ class Simulator:
         return await self._realtime.emit(
             CHANGE_EVENT, payload, self._realtime.change_sids(devid)
         )
+
+    async def raise_alarm(self, devid: str, code: int) -> None:
+        """Start alarm `code` on `devid` and push it (count change and alarm change, §3.4a)."""
+        self.alarm_log.raise_alarm(devid, code)
+        await self._push_alarms(devid)
+
+    async def end_alarm(self, devid: str, code: int) -> None:
+        """End alarm `code` on `devid` and push it."""
+        if self.alarm_log.end_alarm(devid, code):
+            await self._push_alarms(devid)
+
+    async def _push_alarms(self, devid: str) -> None:
+        """Emit the new count and the alarm-change event to the sockets listening for them."""
+        if self._realtime is None:
+            return
+        sids = self._realtime.alarm_sids(devid)
+        count = len(self.alarm_log.active([devid]))
+        await self._realtime.emit(
+            ALARMS_QUANTITY_EVENT, {"alarmsQuantity": {devid: count}}, sids
+        )
+        await self._realtime.emit(ALARMS_CHANGE_EVENT, {"devid": devid}, sids)
 
     def rename_module(self, devid: str, name: str) -> None:
         """Give module `devid` a new user name, as the vendor app does (the listing shows it)."""

@@ -26,6 +26,9 @@ import pytest
 from custom_components.bragerone.api import ModuleStatus, ParamUpdate
 from custom_components.bragerone.api._logging import reset_log_once
 from custom_components.bragerone.api.const import (
+    EVENT_ACTIVITY_QUANTITY,
+    EVENT_ALARMS_CHANGED,
+    EVENT_ALARMS_QUANTITY,
     EVENT_MODULE_MEMORY_UPDATED,
     EVENT_MODULE_STATUS,
     EVENT_PARAMETERS_CHANGE,
@@ -276,6 +279,12 @@ class Recorder:
     def on_task_event(self, event: str, payload: Any) -> None:
         self.calls.append(("task", (event, payload)))
 
+    def on_alarm_counts(self, counts: dict[str, int | None]) -> None:
+        self.calls.append(("alarm_counts", counts))
+
+    def on_alarms_changed(self, devid: str | None) -> None:
+        self.calls.append(("alarms_changed", devid))
+
     def on_disconnect(self) -> None:
         self.calls.append(("disconnect", None))
 
@@ -285,6 +294,10 @@ def check_frame(event: str, payload: Any) -> None:
     handler = Recorder()
     handled = decode_event(handler, event, payload)
     assert isinstance(handled, bool)
+    if event == EVENT_ACTIVITY_QUANTITY:
+        assert handled
+        assert not handler.calls  # known, read on demand
+        return
     assert len(handler.calls) == (1 if handled else 0)
     if not handled:
         return
@@ -310,6 +323,17 @@ def check_frame(event: str, payload: Any) -> None:
         assert data == payload or (
             isinstance(payload, dict) and data in payload.values()
         )
+    elif event == EVENT_ALARMS_QUANTITY:
+        assert kind == "alarm_counts"
+        assert data
+        assert all(isinstance(devid, str) for devid in data)
+        assert all(
+            count is None or (type(count) is int and count >= 0)
+            for count in data.values()
+        )
+    elif event in EVENT_ALARMS_CHANGED:
+        assert kind == "alarms_changed"
+        assert data is None or (isinstance(data, str) and data)
     else:
         assert event in EVENT_TASKS
         assert kind == "task"
@@ -322,7 +346,16 @@ events = st.one_of(
         sorted(
             EVENT_PARAMETERS_CHANGE_ALIASES
             | EVENT_TASKS
-            | {EVENT_MODULE_STATUS, EVENT_MODULE_MEMORY_UPDATED, "99", "connect", ""}
+            | EVENT_ALARMS_CHANGED
+            | {
+                EVENT_MODULE_STATUS,
+                EVENT_MODULE_MEMORY_UPDATED,
+                EVENT_ALARMS_QUANTITY,
+                EVENT_ACTIVITY_QUANTITY,
+                "99",
+                "connect",
+                "",
+            }
         )
     ),
     st.text(max_size=12),

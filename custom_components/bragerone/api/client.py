@@ -21,6 +21,13 @@ from typing import Any, Final, Self
 import aiohttp
 
 from ._logging import LOGGER, log_once, shorten
+from .alarms import (
+    Activity,
+    Alarm,
+    activities_from_wire,
+    alarms_from_wire,
+    counts_from_wire,
+)
 from .const import (
     BRAGERONE,
     LOGIN_DUP_BACKOFF,
@@ -407,6 +414,45 @@ class BragerOneClient:
             "POST", "/modules/activity/quantity", body={"modules": sorted(set(devids))}
         )
         return body.get("activityQuantity") if isinstance(body, dict) else body
+
+    # --- alarms and the activity feed (§2.8a) -------------------------------------------
+
+    async def alarms(
+        self, devids: Iterable[str], *, page: int = 1, limit: int = 20
+    ) -> list[Alarm]:
+        """Return the current alarms of modules (``POST /v1/modules/alarms``)."""
+        return alarms_from_wire(
+            await self._paged("/modules/alarms", devids, page, limit)
+        )
+
+    async def alarm_history(
+        self, devids: Iterable[str], *, page: int = 1, limit: int = 20
+    ) -> list[Alarm]:
+        """Return ended alarms of modules, newest first (``…/alarms/history``)."""
+        body = await self._paged("/modules/alarms/history", devids, page, limit)
+        return alarms_from_wire(body)
+
+    async def alarm_counts(self, devids: Iterable[str]) -> dict[str, int | None]:
+        """Return devid → number of current alarms (``…/alarms/quantity``; None: unknown)."""
+        _, body = await self.request(
+            "POST", "/modules/alarms/quantity", body={"modules": sorted(set(devids))}
+        )
+        return counts_from_wire(body, "alarmsQuantity")
+
+    async def activities(
+        self, devids: Iterable[str], *, page: int = 1, limit: int = 20
+    ) -> list[Activity]:
+        """Return the changes made to modules, newest first (``POST /v1/modules/activity``)."""
+        body = await self._paged("/modules/activity", devids, page, limit)
+        return activities_from_wire(body)
+
+    async def _paged(
+        self, path: str, devids: Iterable[str], page: int, limit: int
+    ) -> Any:
+        """POST ``{"modules", "page", "limit"}`` to `path` and return the answer's body."""
+        body = {"modules": sorted(set(devids)), "page": page, "limit": limit}
+        _, answer = await self.request("POST", path, body=body)
+        return answer
 
     # --- writes ----------------------------------------------------------------------
 

@@ -71,6 +71,14 @@ EVENT_TASKS: Final = frozenset(
 )
 EVENT_LISTEN_PARAMETERS: Final = "app:modules:parameters:listen"
 EVENT_LISTEN_ACTIVITY: Final = "app:modules:activity:quantity:listen"
+EVENT_LISTEN_ALARMS: Final = "app:modules:alarms:quantity:listen"
+"""Listen for alarm counts (§3.4a), emitted like the others on every (re)connect."""
+EVENT_ALARMS_QUANTITY: Final = "app:modules:alarms:quantity:change"
+EVENT_ACTIVITY_QUANTITY: Final = "app:modules:activity:quantity:change"
+EVENT_ALARMS_CHANGED: Final = frozenset(
+    {"app:module:alarms:change", "app:module:alarms:received"}
+)
+"""Pushes without rows that ask for the alarm lists to be read again (§3.4a)."""
 
 # --- Default timings (seconds) ---------------------------------------------------------
 

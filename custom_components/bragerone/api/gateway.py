@@ -30,7 +30,7 @@ from the listing, the status event and a slow listing poll).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 import contextlib
 from dataclasses import dataclass
 import logging
@@ -39,12 +39,14 @@ import time
 from typing import Any
 
 from ._logging import LOGGER, log_once
+from .alarms import AlarmTracker
 from .client import BragerOneClient
 from .const import (
     BIND_GRACE,
     CONNECT_TIMEOUT,
     DISCONNECT_TIMEOUT,
     EVENT_LISTEN_ACTIVITY,
+    EVENT_LISTEN_ALARMS,
     EVENT_LISTEN_PARAMETERS,
     MODULES_POLL_INTERVAL,
     RECONNECT_BACKOFF_INITIAL,
@@ -126,6 +128,12 @@ class _Handler:
 
     def on_task_event(self, event: str, payload: Any) -> None:
         self._gateway._on_task_event(event, payload)  # noqa: SLF001
+
+    def on_alarm_counts(self, counts: dict[str, int | None]) -> None:
+        self._gateway.alarms.on_counts(counts)
+
+    def on_alarms_changed(self, devid: str | None) -> None:
+        self._gateway.alarms.on_changed(devid)
 
     def on_disconnect(self) -> None:
         self._gateway._lost.set()  # noqa: SLF001
@@ -228,6 +236,8 @@ class Gateway:
         self._main: asyncio.Task[None] | None = None
         self._poll: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.alarms = AlarmTracker(client, self.devids, self._spawn)
+        """Current alarms and counts of the modules (§3.4a), kept by pushes and reads."""
         self._pending_primes: set[str] = set()
         self._attempts = 0
         self._settle: asyncio.Task[None] | None = None
@@ -443,6 +453,8 @@ class Gateway:
         self._stale = 0
         primed = await self._safe_prime(self.devids)
         self._prime_pending = not primed
+        # The alarm counts never delay the parameters prime: read after it, apart.
+        self._spawn(self.alarms.prime_counts(), "bragerone-alarm-counts")
         await self._refresh_modules()
         # Without a prime the store may hold values from before the outage: stay down.
         self._set_session(up=primed)
@@ -485,7 +497,11 @@ class Gateway:
     async def _listen(self) -> None:
         """Emit both variants of both listen events (§3.3)."""
         devids = list(self.devids)
-        for event in (EVENT_LISTEN_PARAMETERS, EVENT_LISTEN_ACTIVITY):
+        for event in (
+            EVENT_LISTEN_PARAMETERS,
+            EVENT_LISTEN_ACTIVITY,
+            EVENT_LISTEN_ALARMS,
+        ):
             await self.realtime.emit(
                 event, {"modules": devids, "group_id": self.object_id}
             )
@@ -610,6 +626,12 @@ class Gateway:
             )
             return False
         return True
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `coro` as a background task that `stop` cancels."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _schedule_settle(self) -> None:
         """Start the settling prime of this connection (step 6), unless left out."""

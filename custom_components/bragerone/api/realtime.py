@@ -21,11 +21,15 @@ import aiohttp
 import socketio
 
 from ._logging import LOGGER, log_once
+from .alarms import counts_from_wire, devid_of_alarm_event
 from .const import (
     ACCEPT_LANGUAGE,
     APP_VERSION,
     CONNECT_TIMEOUT,
     DISCONNECT_TIMEOUT,
+    EVENT_ACTIVITY_QUANTITY,
+    EVENT_ALARMS_CHANGED,
+    EVENT_ALARMS_QUANTITY,
     EVENT_MODULE_MEMORY_UPDATED,
     EVENT_MODULE_STATUS,
     EVENT_PARAMETERS_CHANGE_ALIASES,
@@ -55,6 +59,12 @@ class RealtimeHandler(Protocol):
 
     def on_task_event(self, event: str, payload: Any) -> None:
         """Receive a write/command task lifecycle event (shape undocumented, §3.4)."""
+
+    def on_alarm_counts(self, counts: dict[str, int | None]) -> None:
+        """Receive ``app:modules:alarms:quantity:change`` counts per devid (§3.4a)."""
+
+    def on_alarms_changed(self, devid: str | None) -> None:
+        """Receive an alarm-change push for a module (None: every module, §3.4a)."""
 
     def on_disconnect(self) -> None:
         """Learn that the socket closed (not called for an orderly `disconnect`)."""
@@ -113,6 +123,23 @@ def decode_event(handler: RealtimeHandler, event: str, payload: Any) -> bool:
     if event in EVENT_TASKS:
         handler.on_task_event(event, payload)
         return True
+    if event == EVENT_ALARMS_QUANTITY:
+        counts = counts_from_wire(payload, "alarmsQuantity")
+        if not counts:
+            log_once(
+                f"malformed:{event}",
+                logging.DEBUG,
+                "Skipping malformed %r frame",
+                event,
+            )
+            return False
+        handler.on_alarm_counts(counts)
+        return True
+    if event in EVENT_ALARMS_CHANGED:
+        handler.on_alarms_changed(devid_of_alarm_event(payload))
+        return True
+    if event == EVENT_ACTIVITY_QUANTITY:
+        return True  # known; the activity feed is read on demand
     log_once(
         "unknown-event",
         logging.DEBUG,

@@ -11,7 +11,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import UNDEFINED
 
@@ -30,6 +30,11 @@ MODULE_CONNECTIVITY = BinarySensorEntityDescription(
     translation_key="module_connectivity",
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
+)
+MODULE_ALARM = BinarySensorEntityDescription(
+    key="alarm",
+    translation_key="alarm",
+    device_class=BinarySensorDeviceClass.PROBLEM,
 )
 CLOUD_CONNECTION = BinarySensorEntityDescription(
     key="cloud_connection",
@@ -54,6 +59,7 @@ async def async_setup_entry(
             binary_sensor_description,
         ),
         *(BragerOneModuleConnectivity(coordinator, d) for d in coordinator.devids),
+        *(BragerOneModuleAlarm(coordinator, d) for d in coordinator.devids),
         BragerOneCloudConnection(coordinator, entry),
     ]
     async_add_entities(entities)
@@ -108,6 +114,42 @@ class BragerOneModuleConnectivity(BragerOneEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Return True unless the module is known to be offline."""
         return self.coordinator.module_online(self.module_devid)
+
+
+class BragerOneModuleAlarm(BragerOneEntity, BinarySensorEntity):
+    """On while the module reports an alarm (its current alarms, §2.8a); automate on it."""
+
+    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
+        """Attach the sensor to its module."""
+        super().__init__(
+            coordinator=coordinator,
+            devid=devid,
+            description=MODULE_ALARM,
+            unique_id=f"{devid}_alarm",
+            device_identifier=devid,
+        )
+        self.module_devid = devid
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the module's alarms as the gateway reads them."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.gateway.alarms.add_listener(self._on_alarms)
+        )
+
+    @callback
+    def _on_alarms(self, devid: str, _alarms: list[Any]) -> None:
+        if devid == self.module_devid:
+            self.async_write_ha_state()
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return True while an alarm is active (None before the first count or read)."""
+        tracker = self.coordinator.gateway.alarms
+        if self.module_devid in tracker.current:
+            return bool(tracker.current[self.module_devid])
+        count = tracker.counts.get(self.module_devid)
+        return None if count is None else count > 0
 
 
 class BragerOneCloudConnection(BragerOneEntity, BinarySensorEntity):

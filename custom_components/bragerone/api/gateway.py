@@ -628,7 +628,10 @@ class Gateway:
         return True
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
-        """Run `coro` as a background task that `stop` cancels."""
+        """Run `coro` as a background task that `stop` cancels (nothing once stopped)."""
+        if self._main is None:
+            coro.close()
+            return
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -374,13 +374,14 @@ async def check(ha: HomeAssistant, sim: Simulator, entry: dict[str, Any]) -> Non
         if devid not in registry.devices:
             msg = f"no device for module {devid}"
             raise CheckFailedError(msg)
-        # Buttons have no state until pressed; every other enabled entity has a value.
+        # Buttons and events have no state until pressed or fired; every other enabled
+        # entity has a value.
         ids = [
             e["entity_id"]
             for uid, e in registry.entities.items()
             if uid.startswith(f"{devid}_")
             and e.get("disabled_by") is None
-            and not e["entity_id"].startswith("button.")
+            and not e["entity_id"].startswith(("button.", "event."))
         ]
 
         async def valued(ids: list[str] = ids) -> bool:

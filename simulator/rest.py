@@ -436,7 +436,7 @@ class RestApi:
             "connectedAt": connected_at,
             "isAcceptedAt": iso(created),
             "isConnectedAt": iso(connected_at) if connected_at else None,
-            "moduleAlarms": 0,
+            "moduleAlarms": len(self.sim.alarm_log.active([spec.devid])),
         }
         if self.sim.faults.degraded_modules:
             row.update(

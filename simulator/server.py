@@ -414,6 +414,10 @@ class Simulator:
             CHANGE_EVENT, payload, self._realtime.change_sids(devid)
         )
 
+    def alarm_listeners(self, devid: str) -> int:
+        """Return how many sockets get the alarm pushes of `devid` (bound and listening)."""
+        return 0 if self._realtime is None else len(self._realtime.alarm_sids(devid))
+
     async def raise_alarm(self, devid: str, code: int) -> None:
         """Start alarm `code` on `devid` and push it (count change and alarm change, §3.4a)."""
         self.alarm_log.raise_alarm(devid, code)

@@ -144,12 +144,15 @@ class BragerOneModuleAlarm(BragerOneEntity, BinarySensorEntity):
 
     @property
     def is_on(self) -> bool | None:
-        """Return True while an alarm is active (None before the first count or read)."""
+        """Return True while an alarm is active: the read alarms, else a pushed count, else the listing's count."""
         tracker = self.coordinator.gateway.alarms
         if self.module_devid in tracker.current:
             return bool(tracker.current[self.module_devid])
-        count = tracker.counts.get(self.module_devid)
-        return None if count is None else count > 0
+        if tracker.counts.get(self.module_devid) is not None:
+            return bool(tracker.counts[self.module_devid])
+        # Before any push or read: the modules listing's alarm count.
+        info = self.coordinator.module_info(self.module_devid)
+        return None if info is None or info.alarms is None else info.alarms > 0
 
 
 class BragerOneCloudConnection(BragerOneEntity, BinarySensorEntity):

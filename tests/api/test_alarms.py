@@ -158,6 +158,7 @@ async def test_the_gateway_follows_alarm_pushes(
         lambda devid, alarms: seen.append((devid, [a.code for a in alarms]))
     )
     gateway.alarms.read_interval = 0.0
+    await wait_for(lambda: sim.alarm_listeners(BOILER))  # its listen emit arrived
     await sim.raise_alarm(BOILER, NO_FUEL)
     await wait_for(lambda: (BOILER, [NO_FUEL]) in seen, 2.0)
     assert gateway.alarms.counts[BOILER] == 1
@@ -166,12 +167,14 @@ async def test_the_gateway_follows_alarm_pushes(
     assert gateway.alarms.counts[BOILER] in (0, None)
 
 
-async def test_alarms_active_before_the_connection_are_read_at_start(
+async def test_a_rest_count_read_finds_alarms_raised_while_nobody_listened(
     sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
 ) -> None:
-    """The REST count read at connect finds an alarm raised while nobody listened."""
+    """`prime_counts` reads the counts over REST and then the alarms of a counted module."""
     sim.alarm_log.raise_alarm(MIXER, 7)
     gateway = await make_gateway()
+    await gateway.wait_session_up()
+    await gateway.alarms.prime_counts()
     await wait_for(
         lambda: [a.code for a in gateway.alarms.current.get(MIXER, [])] == [7]
     )
@@ -186,6 +189,7 @@ async def test_a_rest_count_older_than_a_push_is_ignored(
     await gateway.wait_session_up()
     sim.faults.latency = 0.5
     sim.faults.latency_paths.append("modules/alarms/quantity")
+    await wait_for(lambda: sim.alarm_listeners(BOILER))
     reading = asyncio.create_task(gateway.alarms.prime_counts())
     await asyncio.sleep(0.1)
     await sim.raise_alarm(BOILER, NO_FUEL)  # pushed: 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 import logging
@@ -216,9 +217,9 @@ def devid_of_alarm_event(payload: Any) -> str | None:
 class AlarmTracker:
     """The current alarms and alarm counts of the gateway's modules (PROTOCOL.md §3.4a).
 
-    Counts come from pushes (`on_counts`) and from one REST read at each connection
-    (`prime_counts`), which never delays the parameters prime and never overrides a
-    count pushed after the read started. A changed count, or an alarm-change push,
+    Counts come from pushes (`on_counts`) and from REST reads (`prime_counts`, which
+    never overrides a count pushed after the read started; the gateway does not call
+    it at connect yet, the modules listing's ``moduleAlarms`` stands in for it). A changed count, or an alarm-change push,
     re-reads that module's current alarms: one read in flight per module, at most one
     every `ALARM_READ_INTERVAL` seconds (pushes in between are folded into the next
     read). Listeners get ``(devid, alarms)`` after every read. Failed reads are logged
@@ -245,6 +246,30 @@ class AlarmTracker:
         self._again: set[str] = set()
         self._last_read: dict[str, float] = {}
         self._listeners: list[AlarmListener] = []
+        self._requests = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def _request[T](self, call: Coroutine[Any, Any, T]) -> T:
+        """Await one REST call, counted so that `wait_idle` can let it finish."""
+        self._requests += 1
+        self._idle.clear()
+        try:
+            return await call
+        finally:
+            self._requests -= 1
+            if not self._requests:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> None:  # noqa: ASYNC109 - a bounded wait
+        """Wait (at most `timeout` s) until no REST call of the tracker is in flight.
+
+        The gateway calls it before cancelling the tracker's tasks when it stops, so a
+        request is not cut off mid-way (which leaves the HTTP library's timers behind).
+        """
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
 
     def add_listener(self, listener: AlarmListener) -> Callable[[], None]:
         """Call ``listener(devid, alarms)`` after each read; return the remover."""
@@ -272,7 +297,7 @@ class AlarmTracker:
         """Read the counts over REST (at each connection); a later push wins over it."""
         started = time.monotonic()
         try:
-            counts = await self.client.alarm_counts(self.devids)
+            counts = await self._request(self.client.alarm_counts(self.devids))
         except BragerOneError as err:
             log_once(
                 f"alarm-counts:{type(err).__name__}",
@@ -290,7 +315,9 @@ class AlarmTracker:
             known = devid in self.current
             if self.counts.get(devid, -1) != count or not known:
                 self.counts[devid] = count
-                if count != 0 or known:
+                # null reads as "none reported" (§2.8a): only a count, or a module
+                # whose alarms were read before, needs a read.
+                if count or known:
                     self.schedule_read(devid)
 
     def schedule_read(self, devid: str) -> None:
@@ -309,7 +336,7 @@ class AlarmTracker:
             self._again.discard(devid)
             self._last_read[devid] = time.monotonic()
             try:
-                alarms = await self.client.alarms([devid])
+                alarms = await self._request(self.client.alarms([devid]))
             except BragerOneError as err:
                 log_once(
                     f"alarms:{type(err).__name__}",

@@ -236,6 +236,7 @@ class Gateway:
         self._main: asyncio.Task[None] | None = None
         self._poll: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopping = False
         self.alarms = AlarmTracker(client, self.devids, self._spawn)
         """Current alarms and counts of the modules (§3.4a), kept by pushes and reads."""
         self._pending_primes: set[str] = set()
@@ -382,6 +383,7 @@ class Gateway:
         if self.running:
             return
         self._lost.clear()
+        self._stopping = False
         self._main = asyncio.create_task(self._run(), name="bragerone-gateway")
         self._poll = asyncio.create_task(
             self._poll_loop(), name="bragerone-modules-poll"
@@ -389,6 +391,8 @@ class Gateway:
 
     async def stop(self) -> None:
         """Stop every task and close the socket; bounded in time, never raises."""
+        self._stopping = True  # nothing new is spawned from here on
+        await self.alarms.wait_idle(self.realtime.disconnect_timeout)
         tasks = [t for t in (self._main, self._poll, *self._tasks) if t is not None]
         self._main = self._poll = None
         for task in tasks:
@@ -453,8 +457,6 @@ class Gateway:
         self._stale = 0
         primed = await self._safe_prime(self.devids)
         self._prime_pending = not primed
-        # The alarm counts never delay the parameters prime: read after it, apart.
-        self._spawn(self.alarms.prime_counts(), "bragerone-alarm-counts")
         await self._refresh_modules()
         # Without a prime the store may hold values from before the outage: stay down.
         self._set_session(up=primed)
@@ -629,7 +631,7 @@ class Gateway:
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         """Run `coro` as a background task that `stop` cancels (nothing once stopped)."""
-        if self._main is None:
+        if self._main is None or self._stopping:
             coro.close()
             return
         task = asyncio.create_task(coro, name=name)

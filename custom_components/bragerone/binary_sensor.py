@@ -21,7 +21,12 @@ from .coordinator import (
     installation_identifier,
 )
 from .descriptors import binary_sensor_description
-from .entity import BragerOneEntity, BragerOneParameterEntity, parameter_entities
+from .entity import (
+    BragerOneEntity,
+    BragerOneModuleEntity,
+    BragerOneParameterEntity,
+    parameter_entities,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -96,19 +101,11 @@ class BragerOneBinarySensor(BragerOneParameterEntity, BinarySensorEntity):
         return None if value is None else bool(value)
 
 
-class BragerOneModuleConnectivity(BragerOneEntity, BinarySensorEntity):
+class BragerOneModuleConnectivity(BragerOneModuleEntity, BinarySensorEntity):
     """Whether a module is connected to the cloud (``connectedAt``); known only while the session is up."""
 
-    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
-        """Attach the sensor to its module."""
-        super().__init__(
-            coordinator=coordinator,
-            devid=None,
-            description=MODULE_CONNECTIVITY,
-            unique_id=f"{devid}_connectivity",
-            device_identifier=devid,
-        )
-        self.module_devid = devid
+    module_description = MODULE_CONNECTIVITY
+    gated_by_module = False
 
     @property
     def is_on(self) -> bool:
@@ -116,19 +113,10 @@ class BragerOneModuleConnectivity(BragerOneEntity, BinarySensorEntity):
         return self.coordinator.module_online(self.module_devid)
 
 
-class BragerOneModuleAlarm(BragerOneEntity, BinarySensorEntity):
+class BragerOneModuleAlarm(BragerOneModuleEntity, BinarySensorEntity):
     """On while the module reports an alarm (its current alarms, §2.8a); automate on it."""
 
-    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
-        """Attach the sensor to its module."""
-        super().__init__(
-            coordinator=coordinator,
-            devid=devid,
-            description=MODULE_ALARM,
-            unique_id=f"{devid}_alarm",
-            device_identifier=devid,
-        )
-        self.module_devid = devid
+    module_description = MODULE_ALARM
 
     async def async_added_to_hass(self) -> None:
         """Follow the module's alarms as the gateway reads them."""

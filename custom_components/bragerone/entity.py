@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -117,6 +117,28 @@ class BragerOneEntity(CoordinatorEntity[BragerOneCoordinator]):
     async def async_update(self) -> None:
         """Read the module's registers again (``homeassistant.update_entity``)."""
         await async_refresh(self.coordinator, self.devid)
+
+
+class BragerOneModuleEntity(BragerOneEntity):
+    """A fixed entity of one module (its connection, its alarms): unique id ``{devid}_{key}``.
+
+    Subclasses set `module_description`; with `gated_by_module` False the entity stays
+    available while its module is offline (it is the one that says so).
+    """
+
+    module_description: ClassVar[EntityDescription]
+    gated_by_module: ClassVar[bool] = True
+
+    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
+        """Attach the entity to its module's device."""
+        super().__init__(
+            coordinator=coordinator,
+            devid=devid if self.gated_by_module else None,
+            description=self.module_description,
+            unique_id=f"{devid}_{self.module_description.key}",
+            device_identifier=devid,
+        )
+        self.module_devid = devid
 
 
 class BragerOneParameterEntity(BragerOneEntity):

@@ -21,7 +21,7 @@ from homeassistant.util import dt as dt_util
 from .api.alarms import Alarm
 from .const import DOMAIN
 from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
-from .entity import BragerOneEntity
+from .entity import BragerOneModuleEntity
 
 PARALLEL_UPDATES = 0
 
@@ -31,7 +31,7 @@ ALARM_STARTED = "alarm_started"
 ALARM_ENDED = "alarm_ended"
 
 ALARM_EVENT = EventEntityDescription(
-    key="alarm",
+    key="alarm_event",
     translation_key="alarm",
     event_types=[ALARM_STARTED, ALARM_ENDED],
 )
@@ -53,21 +53,16 @@ def _stamp(alarm: Alarm) -> str | None:
     return None if alarm.started is None else alarm.started.isoformat()
 
 
-class BragerOneAlarmEvent(BragerOneEntity, EventEntity):
+class BragerOneAlarmEvent(BragerOneModuleEntity, EventEntity):
     """Fires once per alarm occurrence of the module: its start and its end."""
 
     entity_description: EventEntityDescription
 
+    module_description = ALARM_EVENT
+
     def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
-        """Attach the entity to its module."""
-        super().__init__(
-            coordinator=coordinator,
-            devid=devid,
-            description=ALARM_EVENT,
-            unique_id=f"{devid}_alarm_event",
-            device_identifier=devid,
-        )
-        self.module_devid = devid
+        """Attach the entity to its module; nothing is announced yet."""
+        super().__init__(coordinator, devid)
         self._announced: dict[tuple[int, str | None], Alarm | None] = {}
 
     async def async_added_to_hass(self) -> None:

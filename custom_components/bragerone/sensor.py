@@ -14,9 +14,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LOGGER
-from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
+from .coordinator import BragerOneConfigEntry
 from .descriptors import sensor_description
-from .entity import BragerOneEntity, BragerOneParameterEntity, parameter_entities
+from .entity import BragerOneModuleEntity, BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -58,23 +58,15 @@ class BragerOneSensor(BragerOneParameterEntity, SensorEntity):
         return value
 
 
-class BragerOneAlarmSensor(BragerOneEntity, SensorEntity):
+class BragerOneAlarmSensor(BragerOneModuleEntity, SensorEntity):
     """The module's alarm count from the modules listing (``moduleAlarms``)."""
 
     entity_description: SensorEntityDescription
 
-    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
-        """Attach the sensor to its module."""
-        super().__init__(
-            coordinator=coordinator,
-            devid=devid,
-            description=ALARMS_DESCRIPTION,
-            unique_id=f"{devid}_alarms",
-            device_identifier=devid,
-        )
+    module_description = ALARMS_DESCRIPTION
 
     @property
     def native_value(self) -> int | None:
         """Return the number of active alarms the listing reports."""
-        info = self.coordinator.module_info(self.devid or "")
+        info = self.coordinator.module_info(self.module_devid)
         return None if info is None else info.alarms

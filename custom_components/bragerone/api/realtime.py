@@ -80,6 +80,12 @@ def _devid_of(payload: Any) -> str | None:
     return None
 
 
+def _malformed(event: str) -> bool:
+    """Log a malformed frame of `event` once (at debug) and return False (skipped)."""
+    log_once(f"malformed:{event}", logging.DEBUG, "Skipping malformed %r frame", event)
+    return False
+
+
 def decode_event(handler: RealtimeHandler, event: str, payload: Any) -> bool:
     """Dispatch one frame to `handler`; return False when the event is unknown or malformed.
 
@@ -87,37 +93,19 @@ def decode_event(handler: RealtimeHandler, event: str, payload: Any) -> bool:
     """
     if event in EVENT_PARAMETERS_CHANGE_ALIASES:
         if not isinstance(payload, dict):
-            log_once(
-                f"malformed:{event}",
-                logging.DEBUG,
-                "Skipping malformed %r frame",
-                event,
-            )
-            return False
+            return _malformed(event)
         handler.on_parameter_updates(list(iter_updates(payload, time.time())))
         return True
     if event == EVENT_MODULE_STATUS:
         statuses = ModuleStatus.list_from_wire(payload)
         if not statuses:
-            log_once(
-                f"malformed:{event}",
-                logging.DEBUG,
-                "Skipping malformed %r frame",
-                event,
-            )
-            return False
+            return _malformed(event)
         handler.on_module_status(statuses)
         return True
     if event == EVENT_MODULE_MEMORY_UPDATED:
         devid = _devid_of(payload)
         if devid is None:
-            log_once(
-                f"malformed:{event}",
-                logging.DEBUG,
-                "Skipping malformed %r frame",
-                event,
-            )
-            return False
+            return _malformed(event)
         handler.on_memory_updated(devid)
         return True
     if event in EVENT_TASKS:
@@ -126,13 +114,7 @@ def decode_event(handler: RealtimeHandler, event: str, payload: Any) -> bool:
     if event == EVENT_ALARMS_QUANTITY:
         counts = counts_from_wire(payload, "alarmsQuantity")
         if not counts:
-            log_once(
-                f"malformed:{event}",
-                logging.DEBUG,
-                "Skipping malformed %r frame",
-                event,
-            )
-            return False
+            return _malformed(event)
         handler.on_alarm_counts(counts)
         return True
     if event in EVENT_ALARMS_CHANGED:

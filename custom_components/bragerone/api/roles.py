@@ -25,7 +25,8 @@ decides.
 
 At runtime `find_composites` turns stored roles into `Composite` records (a water
 heater per hot-water sub-system, a thermostat per circuit and one for the boiler); a
-sub-system lacking a required role gets none, and `missing_roles` says which.
+sub-system lacking a required role gets none, and `candidate_composites` says which
+(the diagnostics show it).
 """
 
 from __future__ import annotations
@@ -659,15 +660,6 @@ def find_composites(
     ]
 
 
-def missing_roles(descriptors: Iterable[EntityDescriptor]) -> dict[str, list[str]]:
-    """Return composite unique id → the required roles it lacks (for diagnostics)."""
-    return {
-        c.unique_id: list(c.missing)
-        for c in candidate_composites(descriptors)
-        if not c.complete
-    }
-
-
 def is_off_option(labels: Iterable[str]) -> bool:
     """Return True when an option's labels (any language) say "off"."""
     return _has(labels, _OFF_WORDS)
@@ -697,7 +689,6 @@ __all__ = [
     "is_idle_state",
     "is_off_option",
     "is_schedule_option",
-    "missing_roles",
     "name_within",
     "panel_kind",
 ]

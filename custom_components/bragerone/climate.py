@@ -65,14 +65,12 @@ class BragerOneThermostat(BragerOneCompositeEntity, ClimateEntity):
     @property
     def min_temp(self) -> float:
         """Return the setpoint's live minimum."""
-        low, _ = self.limits(Role.TARGET_TEMPERATURE)
-        return low if low is not None else super().min_temp
+        return self.setpoint_limit(0, super().min_temp)
 
     @property
     def max_temp(self) -> float:
         """Return the setpoint's live maximum."""
-        _, high = self.limits(Role.TARGET_TEMPERATURE)
-        return high if high is not None else super().max_temp
+        return self.setpoint_limit(1, super().max_temp)
 
     @property
     def target_temperature_step(self) -> float | None:

@@ -127,12 +127,17 @@ class BragerOneCompositeEntity(BragerOneEntity):
             return None, None
         return live_limits(member, self.coordinator.rule_registers(member.devid))
 
+    def setpoint_limit(self, index: int, default: float) -> float:
+        """Return the setpoint's live minimum (`index` 0) or maximum (1), else `default`."""
+        value = self.limits(Role.TARGET_TEMPERATURE)[index]
+        return default if value is None else value
+
     def mode_options(self) -> list[tuple[Option, str]]:
         """Return the mode member's offered options with their labels in the entry's language."""
         mode = self.member(Role.MODE)
         if mode is None:
             return []
-        registers = self.coordinator.registers(mode.devid)
+        registers = self.coordinator.rule_registers(mode.devid)  # a view, not a copy
         language = self.coordinator.language
         return [
             (option, pick_label(option.label, language) or str(option.key))

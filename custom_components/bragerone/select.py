@@ -40,7 +40,7 @@ class BragerOneSelect(BragerOneParameterEntity, SelectEntity):
     def options(self) -> list[str]:
         """Return the labels offered now, plus the current one."""
         language = self.coordinator.language
-        registers = self.coordinator.registers(self.descriptor.devid)
+        registers = self.coordinator.rule_registers(self.descriptor.devid)
         labels = [
             pick_label(option.label, language) or str(option.key)
             for option in offered_options(self.descriptor, registers)

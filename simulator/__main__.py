@@ -15,6 +15,7 @@ import signal
 import sys
 
 from simulator.faults import Faults
+from simulator.modules import MODULES
 from simulator.server import Simulator
 
 
@@ -69,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "switch a fault on: zombie, ignore_binds, degraded_modules, bundle=broken|empty, "
-            "latency=SECONDS[@GLOB,...], login_dup_entry=N, fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]"
+            "latency=SECONDS[@GLOB,...], listen_delay=SECONDS, hide_module=DEVID, "
+            "echo_delay=DEVID:SECONDS, login_dup_entry=N, "
+            "fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]; for demos: "
+            "alarm=CODE[@DEVID] raises alarm CODE on DEVID (default the first module) at "
+            "start, fuel=N starts the boilers with N%% fuel (fuel=3 runs out within a "
+            "minute of burning and raises the no-fuel alarm 38)"
         ),
     )
     return parser
@@ -138,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
             faults.apply(spec)
         except ValueError as err:
             parser.error(str(err))
+    known = {spec.devid for spec in MODULES}
+    for code, devid in faults.start_alarms:
+        if devid is not None and devid not in known:
+            parser.error(f"fault alarm={code}@{devid}: no module {devid!r}")
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(run(args, faults))
     return 0

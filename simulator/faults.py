@@ -83,6 +83,12 @@ class Faults:
     * `echo_delays`: devid → seconds a command to that module takes before the module
       applies it and the change is pushed (the server's `write_delay` otherwise): a
       slow controller next to a quick one.
+
+    Start-time knobs, applied once when the simulator first starts (for demos):
+
+    * `start_fuel`: the fuel level (``P4.v8``) every boiler starts with; a low level runs
+      out while the plant burns and raises the no-fuel alarm 38 (None = as captured).
+    * `start_alarms`: ``(code, devid)`` alarms to raise; devid None is the first module.
     """
 
     zombie: bool = False
@@ -96,6 +102,8 @@ class Faults:
     listen_delay: float = 0.0
     hidden_modules: set[str] = field(default_factory=set)
     echo_delays: dict[str, float] = field(default_factory=dict)
+    start_fuel: int | None = None
+    start_alarms: list[tuple[int, str | None]] = field(default_factory=list)
 
     def fail(
         self,
@@ -126,6 +134,8 @@ class Faults:
         self.listen_delay = 0.0
         self.hidden_modules.clear()
         self.echo_delays.clear()
+        self.start_fuel = None
+        self.start_alarms.clear()
 
     def take_error(self, path: str) -> ErrorRule | None:
         """Return the rule that fails this request (consuming one of its `times`)."""
@@ -158,7 +168,8 @@ class Faults:
         Forms: ``zombie``, ``ignore_binds``, ``degraded_modules``, ``bundle=broken``,
         ``bundle=empty``, ``latency=0.5``, ``latency=0.5@modules/*``,
         ``listen_delay=1.5``, ``hide_module=DEVID``, ``echo_delay=DEVID:2.0``, ``login_dup_entry=2``, ``fail=ENDPOINT:STATUS[:html][:times=N][:code=CODE]``
-        (e.g. ``fail=modules/parameters:503:html``).
+        (e.g. ``fail=modules/parameters:503:html``), ``alarm=CODE[@DEVID]`` (e.g.
+        ``alarm=38@FTTCTBSLCE``; repeatable) and ``fuel=N`` (0 ≤ N ≤ 100).
         """
         name, _, value = spec.partition("=")
         name = name.strip().replace("-", "_")
@@ -182,6 +193,10 @@ class Faults:
             self.login_dup_entry = int(value)
         elif name == "fail" and value:
             self._apply_fail(value)
+        elif name == "alarm" and value:
+            self.start_alarms.append(_parse_alarm(value))
+        elif name == "fuel" and value:
+            self.start_fuel = _parse_fuel(value)
         else:
             msg = f"unknown fault {spec!r}"
             raise ValueError(msg)
@@ -207,6 +222,24 @@ class Faults:
                 msg = f"unknown option {part!r} in fault fail={value!r}"
                 raise ValueError(msg)
         self.fail(endpoint, status, code=code, html=html, times=times)
+
+
+def _parse_alarm(value: str) -> tuple[int, str | None]:
+    """Parse ``CODE[@DEVID]`` of the ``alarm`` knob; raise ValueError when malformed."""
+    code, at, devid = value.partition("@")
+    if not code.strip().isdecimal() or (at and not devid.strip()):
+        msg = f"fault alarm={value!r} needs CODE[@DEVID] with a non-negative CODE"
+        raise ValueError(msg)
+    return int(code), devid.strip() or None
+
+
+def _parse_fuel(value: str) -> int:
+    """Parse the level ``N`` of the ``fuel`` knob; raise ValueError unless 0 ≤ N ≤ 100."""
+    text = value.strip()
+    if not text.isdecimal() or int(text) > 100:
+        msg = f"fault fuel={value!r} needs a level from 0 to 100"
+        raise ValueError(msg)
+    return int(text)
 
 
 def error_body(

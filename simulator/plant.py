@@ -14,7 +14,9 @@ A step (`Plant.step`) is what the simulator's ticker runs:
 * the burner cycle (fan: bit 0 of ``P5.s10``; feeding: bit 0 of the burner word
   ``P5.s5``) follows a
   deterministic seeded cycle while the boiler is enabled (bit 0 of ``P5.s0``);
-* the fuel level ``P4.v8`` falls by 1 % per feeding step.
+* the fuel level ``P4.v8`` falls by 1 % per feeding step; a boiler out of fuel (level
+  0) stops its burner and cools down as a disabled one does until it is refilled (the
+  server raises the no-fuel alarm meanwhile).
 
 Offline modules do not change. All randomness comes from ``random.Random(seed)``.
 """
@@ -228,7 +230,9 @@ class Plant:
     def _drift(self, state: ModuleState, out: dict[str, Any]) -> None:
         """Move each reading 0.5 towards its setpoint, or wander ±0.5 once there."""
         regs = state.registers
-        enabled = bool(_as_int(regs.get(BOILER_STATUS, 1)) & 1)
+        enabled = bool(_as_int(regs.get(BOILER_STATUS, 1)) & 1) and not _out_of_fuel(
+            regs
+        )
         for reading, setpoint in _DRIFT_PAIRS.get(state.spec.kind, ()):
             current = regs.get(reading)
             target = regs.get(setpoint)
@@ -251,7 +255,9 @@ class Plant:
     def _burner(self, state: ModuleState, out: dict[str, Any]) -> None:
         """Run the burner cycle on the fan and feeder status bits; burn fuel."""
         regs = state.registers
-        enabled = bool(_as_int(regs.get(BOILER_STATUS, 0)) & 1)
+        enabled = bool(_as_int(regs.get(BOILER_STATUS, 0)) & 1) and not _out_of_fuel(
+            regs
+        )
         if enabled:
             state.phase_left -= 1
             if state.phase_left <= 0:
@@ -289,6 +295,12 @@ class Plant:
             total += self._rng.randint(1, 3)
             out[TWO_WORD_LOW] = _to_signed16(total)
             out[TWO_WORD_HIGH] = total >> 16
+
+
+def _out_of_fuel(registers: Mapping[str, Any]) -> bool:
+    """Return whether a boiler's fuel level is a number at or below 0."""
+    level = registers.get(FUEL_LEVEL)
+    return isinstance(level, int | float) and not isinstance(level, bool) and level <= 0
 
 
 def _is_number(value: Any) -> bool:

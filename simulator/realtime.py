@@ -6,8 +6,9 @@ Each connected socket is a `Session` keyed by its **namespace** SID (§3.2). A s
 receives ``app:modules:parameters:change`` for a devid only when it is both bound to
 it (``POST /v1/modules/connect`` with this SID, §2.6) and listening for it
 (``app:modules:parameters:listen``, §3.3). Connection-status, task and module-memory
-(numeric ``22``) events go to every session bound to the devid. The `Faults.zombie`
-knob silences every emit.
+(numeric ``22``) events go to every session bound to the devid; alarm and activity
+pushes (§3.4a) to the sessions bound to it that sent the alarms or activity listen. The
+`Faults.zombie` knob silences every emit.
 """
 
 from __future__ import annotations
@@ -214,6 +215,14 @@ class Realtime:
             s.sid
             for s in self.sessions.values()
             if devid in s.bound and devid in s.alarms
+        ]
+
+    def activity_sids(self, devid: str) -> list[str]:
+        """Return the SIDs that get activity pushes of `devid` (bound and listening for activity)."""
+        return [
+            s.sid
+            for s in self.sessions.values()
+            if devid in s.bound and devid in s.activity
         ]
 
     async def emit(self, event: str | int, payload: Any, sids: Iterable[str]) -> int:

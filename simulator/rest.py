@@ -35,6 +35,12 @@ API_PREFIX = "/v1"
 
 USER_ID = 731
 USER_NAME = "Jan Kowalski"
+"""The demo account: its writes (``module/command*``) are this user's activity rows."""
+
+OTHER_USER_ID = 862
+OTHER_USER_NAME = "Anna Kowalska"
+"""A second account of the installation, writing through the vendor app
+(`Simulator.write_as_other_user`)."""
 
 META_ONLY_EXTRAS: tuple[str, ...] = ("P4.v97", "P4.v98", "P6.v199")
 """Registers that exist in the cloud without a value yet: primed as meta-only entries."""
@@ -500,17 +506,14 @@ class RestApi:
         return web.json_response(snapshot)
 
     async def activity(self, request: web.Request) -> web.Response:
-        """``POST modules/activity/quantity`` (§2.8): counts per devid, or 204 per seed."""
+        """``POST modules/activity/quantity`` (§2.8): activity rows per devid, or 204 per seed."""
         self._user(request)
         devids = self._devids(await self._body(request))
         if not devids or self.sim.seed % 2:
             return web.Response(status=204)
+        log = self.sim.alarm_log
         return web.json_response(
-            {
-                "activityQuantity": {
-                    devid: _hash("activity", devid) % 5 for devid in devids
-                }
-            }
+            {"activityQuantity": {devid: log.activity_count(devid) for devid in devids}}
         )
 
     async def alarms(self, request: web.Request) -> web.Response:
@@ -542,7 +545,10 @@ class RestApi:
         )
 
     async def command(self, request: web.Request) -> web.Response:
-        """``POST module/command`` (§2.10a): validate, answer a task id, apply later."""
+        """``POST module/command`` (§2.10a): validate, answer a task id, apply later.
+
+        The applied write is the demo user's activity row (`Simulator.schedule_task`).
+        """
         self._user(request)
         body = await self._body(request)
         spec = self._spec(body.get("devid"))
@@ -583,16 +589,6 @@ class RestApi:
             )
         self.sim.stats.writes += 1
         self.sim.stats.commands.append(dict(body))
-        unit = plant.registers(spec.devid).get(f"{pool}.u{index}")
-        self.sim.alarm_log.record_write(
-            spec,
-            pool=pool,
-            index=index,
-            value=value,
-            previous=plant.get(spec.devid, address),
-            unit=unit if isinstance(unit, int) else None,
-            user={"id": USER_ID, "name": USER_NAME},
-        )
         task_id = self.sim.schedule_task(
             spec.devid,
             lambda: {address: value},
@@ -602,11 +598,16 @@ class RestApi:
                 "parameter": parameter,
                 "value": value,
             },
+            user={"id": USER_ID, "name": USER_NAME},
         )
         return web.json_response({"taskId": task_id, "status": "CREATED"})
 
     async def command_raw(self, request: web.Request) -> web.Response:
-        """``POST module/command/raw`` (§2.10b): a symbolic command of the module."""
+        """``POST module/command/raw`` (§2.10b): a symbolic command of the module.
+
+        A command that changes a register leaves the demo user's activity row, named
+        after the parameter whose command rules send it.
+        """
         self._user(request)
         body = await self._body(request)
         spec = self._spec(body.get("devid"))
@@ -640,6 +641,10 @@ class RestApi:
         self.sim.stats.raw_commands += 1
         self.sim.stats.commands.append(dict(body))
         task_id = self.sim.schedule_task(
-            devid, effect, {"command": command.name, "value": value}
+            devid,
+            effect,
+            {"command": command.name, "value": value},
+            user={"id": USER_ID, "name": USER_NAME},
+            command=command.name,
         )
         return web.json_response({"taskId": task_id, "status": "CREATED"})

@@ -6,6 +6,12 @@ generated bundle of `simulator.webapp`, the one.brager.pl twin). The plant
 (`simulator.plant`) holds the registers; `Faults` (`simulator.faults`) bends
 behaviour. Tests drive it through this Python handle; ``python -m simulator`` runs it
 standalone.
+
+Every register change (`Simulator.set_many`, the plant's `Simulator.tick`, applied
+writes) goes through one place that pushes it and watches the boilers' fuel level: at 0
+the no-fuel alarm (`simulator.alarms.NO_FUEL_ALARM`) starts, above 0 it ends. Applied
+writes leave an activity row (PROTOCOL.md §2.8a) and push the module's activity count
+(§3.4a).
 """
 
 from __future__ import annotations
@@ -26,12 +32,18 @@ from typing import Any, Protocol, Self
 
 from aiohttp import web
 
-from simulator.alarms import AlarmLog
+from simulator.alarms import NO_FUEL_ALARM, AlarmLog
 from simulator.faults import MALFORMED_KINDS, Faults, malformed_frames
 from simulator.modules import DEMO_EMAIL, DEMO_PASSWORD, MODULES, OBJECT_ID, ModuleSpec
-from simulator.plant import Plant
+from simulator.plant import FUEL_LEVEL, Plant, split_address
 from simulator.realtime import Realtime, Session
-from simulator.rest import RestApi, change_entry, nest
+from simulator.rest import (
+    OTHER_USER_ID,
+    OTHER_USER_NAME,
+    RestApi,
+    change_entry,
+    nest,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,6 +51,7 @@ CHANGE_EVENT = "app:modules:parameters:change"
 STATUS_EVENT = "app:module:connection:status:changed"
 ALARMS_QUANTITY_EVENT = "app:modules:alarms:quantity:change"
 ALARMS_CHANGE_EVENT = "app:module:alarms:change"
+ACTIVITY_QUANTITY_EVENT = "app:modules:activity:quantity:change"
 TASK_CREATED = "app:module:task:created"
 TASK_STATUS_CHANGED = "app:module:task:status:changed"
 TASK_COMPLETED = "app:module:task:completed"
@@ -222,6 +235,8 @@ class Simulator:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._task_ids = itertools.count(5001)
         self._tick_counts: Counter[str] = Counter()
+        self._out_of_fuel: set[str] = set()
+        self._start_faults_applied = False
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -264,9 +279,26 @@ class Simulator:
         web_app = web.Application()
         web_app.router.add_get("/{path:.*}", self._serve_asset)
         self._web_runner, self._web_port = await self._serve(web_app, self._web_port)
+        if not self._start_faults_applied:
+            self._start_faults_applied = True
+            await self._apply_start_faults()
         if self.tick_interval is not None and self.tick_interval > 0:
             self._ticker = asyncio.create_task(self._tick_forever(self.tick_interval))
         _LOGGER.debug("simulator up: %s, %s", self.api_url, self.web_url)
+
+    async def _apply_start_faults(self) -> None:
+        """Apply the start-time knobs once: boilers' fuel level, then the alarms to raise."""
+        fuel = self.faults.start_fuel
+        if fuel is not None:
+            for spec in self.modules:
+                if spec.kind == "boiler" and self.plant.has(spec.devid, FUEL_LEVEL):
+                    await self.set(spec.devid, FUEL_LEVEL, fuel)
+        for code, devid in self.faults.start_alarms:
+            target = devid or (self.devids[0] if self.devids else None)
+            if target not in self.devids:
+                _LOGGER.warning("fault alarm=%s@%s: no such module", code, devid)
+                continue
+            await self.raise_alarm(target, code)
 
     async def _serve(
         self, app: web.Application, port: int
@@ -373,7 +405,90 @@ class Simulator:
     async def set_many(self, devid: str, values: dict[str, Any]) -> None:
         """Set several registers of `devid` and push them as one change event."""
         changes = self.plant.set_many(devid, values)
-        await self.push_changes(devid, changes)
+        await self._changed(devid, changes)
+
+    async def write_as_other_user(self, devid: str, address: str, value: Any) -> None:
+        """Apply a write made by another account in the vendor app (not by the integration).
+
+        The write leaves an activity row of the second user (``OTHER_USER_ID``,
+        ``OTHER_USER_NAME`` of `simulator.rest`), sets the register and pushes the
+        change and the module's activity count, as an applied ``module/command`` does.
+        Raises KeyError for an unknown devid, ValueError for a malformed address and
+        RuntimeError while the module is offline (the cloud could not reach it).
+        """
+        split_address(address)
+        if not self.plant.is_online(devid):
+            msg = f"module {devid} is offline"
+            raise RuntimeError(msg)
+        user = {"id": OTHER_USER_ID, "name": OTHER_USER_NAME}
+        await self._apply_write(devid, {address: value}, user=user)
+
+    async def _apply_write(
+        self,
+        devid: str,
+        values: dict[str, Any],
+        *,
+        user: dict[str, Any],
+        command: str | None = None,
+    ) -> None:
+        """Record the activity rows of a write by `user`, apply it, push it and the count.
+
+        Each row keeps the register's value before the write (`prevValue`); they are
+        recorded in the same step as the registers change, so whoever sees the new value
+        finds the row too.
+        """
+        spec = self.plant.module(devid).spec
+        registers = self.plant.registers(devid)
+        for address, value in values.items():
+            pool, key = split_address(address)
+            unit = registers.get(f"{pool}.u{key[1:]}")
+            self.alarm_log.record_write(
+                spec,
+                address=address,
+                value=value,
+                previous=registers.get(address),
+                unit=unit if isinstance(unit, int) else None,
+                user=user,
+                command=command,
+            )
+        await self.set_many(devid, values)
+        await self._push_activity(devid)
+
+    async def _changed(
+        self,
+        devid: str,
+        changes: dict[str, Any],
+        *,
+        meta_only: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Handle registers of `devid` that just changed: push them, watch the fuel level.
+
+        Every register change of the simulator passes here (`set_many` and so every
+        applied write, and `tick`).
+        """
+        await self.push_changes(devid, changes, meta_only=meta_only)
+        if FUEL_LEVEL in changes:
+            await self._watch_fuel(devid)
+
+    async def _watch_fuel(self, devid: str) -> None:
+        """Start the no-fuel alarm of a boiler whose fuel level is 0; end it once refilled.
+
+        Only an alarm started here (or active when the fuel ran out) is ended by a refill;
+        one raised by hand while fuel is left stays.
+        """
+        if self.plant.module(devid).spec.kind != "boiler":
+            return
+        level = self.plant.get(devid, FUEL_LEVEL)
+        if not isinstance(level, int | float) or isinstance(level, bool):
+            return
+        if level <= 0:
+            self._out_of_fuel.add(devid)
+            active = self.alarm_log.active([devid])
+            if not any(row["id"] == NO_FUEL_ALARM for row in active):
+                await self.raise_alarm(devid, NO_FUEL_ALARM)
+        elif devid in self._out_of_fuel:
+            self._out_of_fuel.discard(devid)
+            await self.end_alarm(devid, NO_FUEL_ALARM)
 
     async def tick(self) -> None:
         """Run one plant step and push one change event per changed module."""
@@ -392,7 +507,7 @@ class Simulator:
                 )
                 if address is not None:
                     meta[address] = {"updatedAt": self.plant.now(), "storable": 1}
-            await self.push_changes(devid, changes, meta_only=meta)
+            await self._changed(devid, changes, meta_only=meta)
 
     async def push_changes(
         self,
@@ -438,6 +553,21 @@ class Simulator:
             ALARMS_QUANTITY_EVENT, {"alarmsQuantity": {devid: count}}, sids
         )
         await self._realtime.emit(ALARMS_CHANGE_EVENT, {"devid": devid}, sids)
+
+    def activity_listeners(self, devid: str) -> int:
+        """Return how many sockets get the activity pushes of `devid` (bound and listening)."""
+        return 0 if self._realtime is None else len(self._realtime.activity_sids(devid))
+
+    async def _push_activity(self, devid: str) -> None:
+        """Emit the module's activity row count to the sockets listening for it (§3.4a)."""
+        if self._realtime is None:
+            return
+        count = self.alarm_log.activity_count(devid)
+        await self._realtime.emit(
+            ACTIVITY_QUANTITY_EVENT,
+            {"activityQuantity": {devid: count}},
+            self._realtime.activity_sids(devid),
+        )
 
     def rename_module(self, devid: str, name: str) -> None:
         """Give module `devid` a new user name, as the vendor app does (the listing shows it)."""
@@ -525,6 +655,7 @@ class Simulator:
                 bound=set(s.bound),
                 listening=set(s.listening),
                 activity=set(s.activity),
+                alarms=set(s.alarms),
             )
             for sid, s in self._realtime.sessions.items()
         }
@@ -565,10 +696,16 @@ class Simulator:
         devid: str,
         effect: Callable[[], dict[str, Any]],
         info: dict[str, Any],
+        *,
+        user: dict[str, Any] | None = None,
+        command: str | None = None,
     ) -> int:
         """Run a command task: announce it, apply `effect` after `write_delay`, push it.
 
-        A module with an entry in ``faults.echo_delays`` takes that long instead.
+        A module with an entry in ``faults.echo_delays`` takes that long instead. With
+        `user` (``{"id", "name"}``), the applied registers leave activity rows of that
+        user (named after the raw `command` when given) and the module's activity count
+        is pushed; a failed task leaves none.
 
         Task events (``app:module:task:created`` / ``:status:changed`` /
         ``:completed``) go to sockets bound to `devid` and carry ``{"id", "devid",
@@ -576,7 +713,9 @@ class Simulator:
         FAILED when the module went offline meanwhile. Returns the task id.
         """
         task_id = next(self._task_ids)
-        task = asyncio.create_task(self._run_task(task_id, devid, effect, info))
+        task = asyncio.create_task(
+            self._run_task(task_id, devid, effect, info, user=user, command=command)
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task_id
@@ -587,6 +726,9 @@ class Simulator:
         devid: str,
         effect: Callable[[], dict[str, Any]],
         info: dict[str, Any],
+        *,
+        user: dict[str, Any] | None = None,
+        command: str | None = None,
     ) -> None:
         """Run one command task (see `schedule_task`)."""
         base = {"id": task_id, "devid": devid, **info}
@@ -606,7 +748,9 @@ class Simulator:
             TASK_STATUS_CHANGED, devid, {**base, "status": "IN_PROGRESS"}
         )
         values = effect()
-        if values:
+        if values and user is not None:
+            await self._apply_write(devid, values, user=user, command=command)
+        elif values:
             await self.set_many(devid, values)
         await self._emit_task(TASK_STATUS_CHANGED, devid, {**base, "status": "SUCCESS"})
         await self._emit_task(

@@ -31,6 +31,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from . import issues
 from .api import AuthenticationError, BragerOneClient, BragerOneError, Server
+from .api.alarms import ALARM_NAMES_VERSION
 from .api.catalogue import Catalogue, CatalogueError
 from .api.const import SERVERS
 from .api.roles import ROLES_VERSION
@@ -133,7 +134,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BragerOneConfigEntry) ->
         hass,
         entry.entry_id,
         entry.title,
-        outdated=catalogue.roles_version < ROLES_VERSION,
+        outdated=catalogue.roles_version < ROLES_VERSION
+        or catalogue.alarms.version < ALARM_NAMES_VERSION,
     )
     coordinator.sync_devices()
     entry.runtime_data = BragerOneRuntimeData(

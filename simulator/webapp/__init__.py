@@ -1,9 +1,11 @@
 """The simulator's generated BragerOne web-app bundle (PROTOCOL.md §4, DESIGN.md "The simulator").
 
 ``generate_bundle(seed, readable)`` returns every file the simulated web host serves
-(HTML page, ``/assets/index-<hash>.js``, menu, parameter-map and i18n chunks) in the
-obfuscated shapes of the live vendor bundle, plus the ground truth of what the vendor
-web app shows the demo user (`simulator.webapp.truth` documents its format and rules).
+(HTML page, ``/assets/index-<hash>.js``, menu, parameter-map and i18n chunks, the
+*Alarms* view's chunk with the ``AlarmName`` table) in the obfuscated shapes of the live
+vendor bundle, plus the ground truth of what the vendor web app shows the demo user
+(`simulator.webapp.truth` documents its format and rules). The alarm table itself
+(codes, symbols, labels, `NO_FUEL`) lives in `simulator.webapp.alarms`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.webapp.alarms import ALARM_NAMES, NO_FUEL
 from simulator.webapp.render import Renderer
 from simulator.webapp.truth import display_value, ground_truth
 
-__all__ = ["Bundle", "display_value", "generate_bundle"]
+__all__ = ["ALARM_NAMES", "NO_FUEL", "Bundle", "display_value", "generate_bundle"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,5 +48,10 @@ def generate_bundle(seed: int = 0, readable: bool = False) -> Bundle:  # noqa: F
     return Bundle(
         files=files,
         index_path=f"/assets/{index_file}",
-        ground_truth=ground_truth(seed=seed, readable=readable, index_file=index_file),
+        ground_truth=ground_truth(
+            seed=seed,
+            readable=readable,
+            index_file=index_file,
+            alarm_file=renderer.files.alarms,
+        ),
     )

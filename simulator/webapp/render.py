@@ -3,16 +3,31 @@
 One `Renderer` per (seed, readable) produces every file of the bundle: the HTML page,
 ``index-<hash>.js`` (language config, units table, enums, inline parameter builders and
 call tables, lazy-import tables), a menu chunk per ``deviceMenu`` (plus a decoy variant
-for the variant spelling), dedicated parameter-map chunks and the i18n chunks.
+for the variant spelling), dedicated parameter-map chunks, the i18n chunks and the
+*Alarms* view's chunk with the ``AlarmName`` table (PROTOCOL.md §2.8a,
+`simulator.webapp.alarms`).
+
+The alarm additions draw on random sources of their own, so the rest of a seed's bundle
+is spelled exactly as without them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+import copy
 from dataclasses import dataclass
 import random
+import re
 from typing import Any
 
 from simulator.modules import MODULES
+from simulator.webapp.alarms import (
+    ALARM_NAMESPACES,
+    alarm_chunk_src,
+    alarm_chunk_style,
+    alarm_packs,
+)
 from simulator.webapp.catalogue import (
     BOILER_STATES,
     DIODE_STATES,
@@ -89,6 +104,7 @@ class Files:
     ]  # deviceMenu -> [(router path, file, is_real)]
     params: dict[str, str]  # token -> chunk file
     i18n: dict[tuple[str, str], str]  # (lang, namespace) -> file
+    alarms: str  # the Alarms view's chunk with the AlarmName table
 
 
 class Renderer:
@@ -102,6 +118,15 @@ class Renderer:
         self.js = Js(random.Random(f"style:{seed}:{readable}"), readable=readable)
         self.names = Names(random.Random(f"names:{seed}"), readable=readable)
         self._hashes: set[str] = set()
+        # the alarm view's files draw on their own randomness (same style, same names
+        # pool shape), so that adding them leaves every other spelling of the seed as is
+        self.alarm_style = alarm_chunk_style(seed)
+        self._alarm_rng = random.Random(f"brager-webapp-alarms:{seed}:{readable}")
+        self._alarm_js = copy.copy(self.js)
+        self._alarm_js.rng = random.Random(f"alarm-style:{seed}:{readable}")
+        self._alarm_names = Names(
+            random.Random(f"alarm-names:{seed}"), readable=readable
+        )
         self._enum_names: dict[str, str] = {}
         for enum in (*_ENUMS, "Permission"):
             self._enum_names[enum] = self._enum_var(enum)
@@ -123,14 +148,42 @@ class Renderer:
             return self.names.short(enum)  # kn.ON style
         return self.names(enum)
 
-    def _hash(self) -> str:
+    @contextmanager
+    def _alarm_randomness(self) -> Iterator[None]:
+        """Render with the alarm view's own random sources (see the module docstring)."""
+        saved = self.rng, self.js, self.names
+        self.rng, self.js, self.names = (
+            self._alarm_rng,
+            self._alarm_js,
+            self._alarm_names,
+        )
+        try:
+            yield
+        finally:
+            self.rng, self.js, self.names = saved
+
+    def _alarm_files(self) -> set[str]:
+        """Return the files of the alarm view: its chunk and its i18n chunks."""
+        f = self.files
+        return {f.alarms} | {
+            file for (_lang, ns), file in f.i18n.items() if ns in ALARM_NAMESPACES
+        }
+
+    def _randomness_for(self, file: str) -> AbstractContextManager[None]:
+        """Return the alarm view's random sources for its files, else the bundle's own."""
+        return (
+            self._alarm_randomness() if file in self._alarm_files() else nullcontext()
+        )
+
+    def _hash(self, rng: random.Random | None = None) -> str:
+        rng = rng or self.rng
         while True:
-            chars = [self.rng.choice(_HASH_CHARS) for _ in range(8)]
-            roll = self.rng.random()
+            chars = [rng.choice(_HASH_CHARS) for _ in range(8)]
+            roll = rng.random()
             if roll < 0.15:
                 chars[-1] = "-"
             elif roll < 0.35:
-                chars[self.rng.randrange(1, 7)] = "-"
+                chars[rng.randrange(1, 7)] = "-"
             text = "".join(chars)
             if text not in self._hashes:
                 self._hashes.add(text)
@@ -181,9 +234,17 @@ class Renderer:
         i18n: dict[tuple[str, str], str] = {}
         for lang in ("pl", "en"):
             for ns in self.namespaces():
-                i18n[(lang, ns)] = f"{ns}-{self._hash()}.js"
+                rng = self._alarm_rng if ns in ALARM_NAMESPACES else None
+                i18n[(lang, ns)] = f"{ns}-{self._hash(rng)}.js"
+        alarms = f"{self.alarm_style.basename}-{self._hash(self._alarm_rng)}.js"
         return Files(
-            index=index, css=css, view=view, menus=menus, params=params, i18n=i18n
+            index=index,
+            css=css,
+            view=view,
+            menus=menus,
+            params=params,
+            i18n=i18n,
+            alarms=alarms,
         )
 
     def _plan_exports(self) -> dict[str, str]:
@@ -212,7 +273,16 @@ class Renderer:
     def namespaces() -> list[str]:
         """i18n namespaces the index imports (§4.8)."""
         titles = sorted(ROUTE_TITLES)
-        return ["parameters", "units", "app", "routes", "module", "diodeState", *titles]
+        return [
+            "parameters",
+            "units",
+            "app",
+            "routes",
+            "module",
+            "diodeState",
+            *titles,
+            *ALARM_NAMESPACES,
+        ]
 
     # ------------------------------------------------------------------ small spellers
     def enum(self, enum: str, member: str) -> Member:
@@ -697,6 +767,7 @@ class Renderer:
             names.extend(file for _p, file, _r in variants)
         names.extend(f.params.values())
         names.extend(f.i18n.values())
+        names.append(f.alarms)
         return names
 
     def index_src(self) -> str:
@@ -705,9 +776,13 @@ class Renderer:
         assets = self.all_assets()
         dep = {name: i for i, name in enumerate(assets)}
         parts: list[str] = []
+        preload: list[str] = []
+        for asset in assets:
+            with self._randomness_for(asset):
+                preload.append(self.js.string("assets/" + asset, quote='"'))
         parts.append(
             "const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["
-            + ",".join(js.string("assets/" + a, quote='"') for a in assets)
+            + ",".join(preload)
             + "])))=>i.map(i=>d[i]);"
         )
         a, b = n("helper_loader"), n("helper_deps")
@@ -738,11 +813,14 @@ class Renderer:
         i18n_items = []
         ev = n("i18n_module")
         for (lang, ns), file in f.i18n.items():
-            key = js.string(f"../../resources/languages/{lang}/{ns}.json", quote='"')
-            default = js.member(ev, "default")
-            i18n_items.append(
-                f"{key}:{self._loader(file, deps=[])}.then({ev}=>{default})"
-            )
+            with self._randomness_for(file):
+                key = self.js.string(
+                    f"../../resources/languages/{lang}/{ns}.json", quote='"'
+                )
+                default = self.js.member(ev, "default")
+                i18n_items.append(
+                    f"{key}:{self._loader(file, deps=[])}.then({ev}=>{default})"
+                )
         parts.append(
             f"const {n('languageFiles')}=Object.assign({{{','.join(i18n_items)}}});"
         )
@@ -759,6 +837,8 @@ class Renderer:
         parts.append(
             f"function {app}(){{const {a}=document[{js.string('querySelector')}]({js.string('#app')});return {a}&&{n('languageConfig')}[{js.string('defaultTranslation')}];}}"
         )
+        alarm_views = self.alarm_views_src(parts, dep)
+        parts.append(alarm_views[0])
         exports = self.exports
         mapping = {
             "helper": self.helper,
@@ -778,11 +858,42 @@ class Renderer:
             n("parameterChunks"),
             n("unitsDescriptors"),
             app,
+            alarm_views[1],
         ]
         export_list = [f"{local} as {exports[name]}" for name, local in mapping.items()]
         export_list.extend(extra)
         parts.append("export{" + ",".join(export_list) + "};")
         return "\n".join(parts) + "\n"
+
+    def alarm_views_src(self, parts: list[str], dep: dict[str, int]) -> tuple[str, str]:
+        """Return (statement, local name) of the lazy view table importing the Alarms chunk.
+
+        ``const V=Object.assign({"../views/modules/AlarmsView.vue":()=>helper(()=>
+        import("./<alarms chunk>"),__vite__mapDeps([…]))});`` — the name avoids every
+        identifier already in `parts` (the index so far).
+        """
+        taken = set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", "\n".join(parts)))
+        f = self.files
+        with self._alarm_randomness():
+            suffix = 0
+            local = self.names("alarmViews")
+            while local in taken:
+                suffix += 1
+                local = self.names(f"alarmViews{suffix}")
+            key = self.js.string("../views/modules/AlarmsView.vue", quote='"')
+            loader = self._loader(f.alarms, deps=[dep[f.alarms], dep[f.css]])
+        return f"const {local}=Object.assign({{{key}:{loader}}});", local
+
+    def alarm_chunk(self) -> str:
+        """Render the Alarms view's chunk with the ``AlarmName`` table (PROTOCOL.md §2.8a)."""
+        with self._alarm_randomness():
+            if self.readable:
+                letters = ("AlarmName", "alarmsView", "alarmPriority")
+            else:
+                pool = list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+                picked = self.rng.sample(pool, k=3)
+                letters = (picked[0], picked[1], picked[2])
+            return alarm_chunk_src(self.alarm_style, self.js, self.names, letters)
 
     def param_tables(self) -> list[str]:
         """Inline builder-call tables ``const T={PARAM_0:builder({…}),…}`` (§4.5)."""
@@ -1113,6 +1224,7 @@ class Renderer:
         }
         for title, (pl, en_title) in ROUTE_TITLES.items():
             packs[title] = en_title if en else pl
+        packs.update(alarm_packs(lang))
         return packs
 
     def i18n_value(self, value: Any) -> str:
@@ -1170,5 +1282,14 @@ class Renderer:
         for lang in ("pl", "en"):
             packs = self.i18n_packs(lang)
             for ns in self.namespaces():
+                if ns in ALARM_NAMESPACES:
+                    continue
                 files[f"/assets/{f.i18n[(lang, ns)]}"] = self.i18n_chunk(packs[ns])
+        with self._alarm_randomness():
+            for lang in ("pl", "en"):
+                packs = alarm_packs(lang)
+                for ns in ALARM_NAMESPACES:
+                    file = f.i18n[(lang, ns)]
+                    files[f"/assets/{file}"] = self.i18n_chunk(packs[ns])
+        files[f"/assets/{f.alarms}"] = self.alarm_chunk()
         return files

@@ -14,7 +14,13 @@ modules' initial registers, never by evaluating the generated JavaScript. Format
                      "min", "max", "step", "writable", "route", "section", "value"}],
         "hidden": [{"token", "address", "reason"}],
         "actions": [{"token", "label": {"pl", "en"}, "command", "value", "route"}],
-        "composites": {"<kind>:<sub-system>": {"<role>": "<token>"}}}}}
+        "composites": {"<kind>:<sub-system>": {"<role>": "<token>"}}}},
+     "alarm_names": {"<code>": {"symbol": "ERROR_BRAK_PALIWA",
+                                "pl": "Brak paliwa" | None, "en": "No fuel" | None}},
+     "alarm_views": {"currentAlarms": {"pl", "en"}, "historyAlarms": {"pl", "en"}},
+     "alarm_chunk": {"form": "plain_code_keys" | "plain_symbol_keys" | "ts_enum",
+                     "basename": "Alarms" | "alarms" | "alarmsNames",
+                     "export": "named" | "default", "file": "<basename>-<hash>.js" | None}}
 
 Rules (derivable from the bundle and the registers; PROTOCOL.md §4.10, §5, DESIGN.md 8):
 
@@ -52,6 +58,13 @@ Rules (derivable from the bundle and the registers; PROTOCOL.md §4.10, §5, DES
 * Value: computed tag / composed multi-register word (§5.4) / raw register, then the
   unit transform (x0.1 with ``toFixed(1)`` → rounded float). Enum values are
   ``{"pl": label, "en": label}``; so is the unit-66 "off" label.
+* Alarm names (PROTOCOL.md §2.8a, `simulator.webapp.alarms`): the code of an alarm row
+  names a symbol through the ``AlarmName`` table of the chunk ``alarm_chunk.file`` (whose
+  basename is ``Alarms``/``alarms``, else the first one starting with ``alarms``); its
+  label is the ``errors`` pack's entry for the symbol, None when the pack has none (the
+  app shows the code). The chunk also holds decoy objects (the view's component options,
+  a code → priority map) that are not the table. ``alarm_views`` are the ``alarm``
+  pack's view titles.
 """
 
 from __future__ import annotations
@@ -61,6 +74,7 @@ import re
 from typing import Any
 
 from simulator.modules import MODULES, ModuleSpec, module_by_devid
+from simulator.webapp.alarms import ALARM_VIEW_TITLES, ALARMS, alarm_chunk_style
 from simulator.webapp.catalogue import (
     INSTALLER_ROUTES,
     UNITS,
@@ -611,8 +625,34 @@ def _visible_entry(
     }
 
 
-def ground_truth(*, seed: int, readable: bool, index_file: str) -> dict[str, Any]:
-    """Build the whole ground-truth document (format in the module docstring)."""
+def alarm_truth(seed: int, alarm_file: str | None = None) -> dict[str, Any]:
+    """Return the ``alarm_names``, ``alarm_views`` and ``alarm_chunk`` parts of the truth."""
+    style = alarm_chunk_style(seed)
+    return {
+        "alarm_names": {
+            str(alarm.code): {"symbol": alarm.symbol, "pl": alarm.pl, "en": alarm.en}
+            for alarm in ALARMS
+        },
+        "alarm_views": {
+            key: {"pl": pl, "en": en} for key, (pl, en) in ALARM_VIEW_TITLES.items()
+        },
+        "alarm_chunk": {
+            "form": style.form,
+            "basename": style.basename,
+            "export": style.export,
+            "file": alarm_file,
+        },
+    }
+
+
+def ground_truth(
+    *, seed: int, readable: bool, index_file: str, alarm_file: str | None = None
+) -> dict[str, Any]:
+    """Build the whole ground-truth document (format in the module docstring).
+
+    `alarm_file` is the name of the chunk with the ``AlarmName`` table (None when the
+    caller does not know it; `simulator.webapp.generate_bundle` always passes it).
+    """
     return {
         "schema": 1,
         "seed": seed,
@@ -620,4 +660,5 @@ def ground_truth(*, seed: int, readable: bool, index_file: str) -> dict[str, Any
         "index_file": index_file,
         "default_language": "pl",
         "modules": {module.devid: module_truth(module) for module in MODULES},
+        **alarm_truth(seed, alarm_file),
     }

@@ -22,7 +22,7 @@ from custom_components.bragerone.api.alarms import (
     counts_from_wire,
 )
 from simulator import Simulator
-from simulator.rest import USER_ID, USER_NAME
+from simulator.rest import OTHER_USER_ID, OTHER_USER_NAME, USER_ID, USER_NAME
 
 from .conftest import BOILER, MIXER, server_of, wait_for
 
@@ -80,7 +80,7 @@ async def test_activity_rows_of_our_writes_carry_no_name(
     assert isinstance(row, Activity)
     assert (row.devid, row.token, row.value, row.previous) == (
         BOILER,
-        "parameters.PARAM_P6_0",
+        "parameters.PARAM_0",
         target,
         before,
     )
@@ -170,11 +170,10 @@ async def test_the_gateway_follows_alarm_pushes(
 async def test_a_rest_count_read_finds_alarms_raised_while_nobody_listened(
     sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
 ) -> None:
-    """`prime_counts` reads the counts over REST and then the alarms of a counted module."""
-    sim.alarm_log.raise_alarm(MIXER, 7)
+    """After the prime, the gateway reads the counts over REST, then the alarms of a counted module."""
+    sim.alarm_log.raise_alarm(MIXER, 7)  # no push: nobody listens yet
     gateway = await make_gateway()
     await gateway.wait_session_up()
-    await gateway.alarms.prime_counts()
     await wait_for(
         lambda: [a.code for a in gateway.alarms.current.get(MIXER, [])] == [7]
     )
@@ -197,3 +196,52 @@ async def test_a_rest_count_older_than_a_push_is_ignored(
     sim.alarm_log.end_alarm(BOILER, NO_FUEL)  # the late REST answer will say 0
     await reading
     assert gateway.alarms.counts[BOILER] == 1
+
+
+async def test_slow_alarm_counts_do_not_hold_up_the_parameters_prime(
+    sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
+) -> None:
+    """The count read runs after the prime, in the background (§3.4a)."""
+    sim.faults.latency = 1.5
+    sim.faults.latency_paths.extend(["modules/alarms/quantity", "modules/activity"])
+    gateway = await make_gateway()
+    async with asyncio.timeout(1.0):
+        await gateway.wait_session_up()
+    assert BOILER not in gateway.alarms.counts
+    await wait_for(lambda: BOILER in gateway.alarms.counts, 3.0)
+
+
+async def test_a_change_from_the_vendor_app_is_read_and_not_taken_for_ours(
+    sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
+) -> None:
+    """Another user's write is pushed as an activity count; the feed is re-read; the row is theirs."""
+    gateway = await make_gateway()
+    await gateway.wait_session_up()
+    gateway.activity.read_interval = 0.0
+    await wait_for(lambda: BOILER in gateway.activity.latest)  # the baseline read
+    assert gateway.activity.latest[BOILER] == []
+    await wait_for(lambda: sim.activity_listeners(BOILER))
+    target = sim.get(BOILER, "P6.n0")
+    await sim.write_as_other_user(BOILER, "P6.v0", target)
+    await wait_for(lambda: gateway.activity.latest[BOILER], 2.0)
+    (row,) = gateway.activity.latest[BOILER]
+    assert (row.address, row.value, row.user_id) == ("P6.v0", target, OTHER_USER_ID)
+    assert OTHER_USER_NAME not in repr(row)
+    assert not gateway.writer.made_here(row)
+
+
+async def test_our_own_write_is_recognised_in_the_feed_once(
+    sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
+) -> None:
+    """A row matching a write we sent is ours; the same write cannot claim a second row."""
+    gateway = await make_gateway()
+    await gateway.wait_session_up()
+    gateway.activity.read_interval = 0.0
+    await wait_for(lambda: sim.activity_listeners(BOILER))
+    target = sim.get(BOILER, "P6.n0")
+    await gateway.write_raw(BOILER, "P6.v0", target)
+    await wait_for(lambda: gateway.activity.latest.get(BOILER), 2.0)
+    (row,) = gateway.activity.latest[BOILER]
+    assert row.user_id == USER_ID
+    assert gateway.writer.made_here(row)
+    assert not gateway.writer.made_here(row)  # that write is spent

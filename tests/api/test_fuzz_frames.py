@@ -285,6 +285,9 @@ class Recorder:
     def on_alarms_changed(self, devid: str | None) -> None:
         self.calls.append(("alarms_changed", devid))
 
+    def on_activity_counts(self, counts: dict[str, int | None]) -> None:
+        self.calls.append(("activity_counts", counts))
+
     def on_disconnect(self) -> None:
         self.calls.append(("disconnect", None))
 
@@ -294,10 +297,6 @@ def check_frame(event: str, payload: Any) -> None:
     handler = Recorder()
     handled = decode_event(handler, event, payload)
     assert isinstance(handled, bool)
-    if event == EVENT_ACTIVITY_QUANTITY:
-        assert handled
-        assert not handler.calls  # known, read on demand
-        return
     assert len(handler.calls) == (1 if handled else 0)
     if not handled:
         return
@@ -323,8 +322,10 @@ def check_frame(event: str, payload: Any) -> None:
         assert data == payload or (
             isinstance(payload, dict) and data in payload.values()
         )
-    elif event == EVENT_ALARMS_QUANTITY:
-        assert kind == "alarm_counts"
+    elif event in {EVENT_ALARMS_QUANTITY, EVENT_ACTIVITY_QUANTITY}:
+        assert kind == (
+            "alarm_counts" if event == EVENT_ALARMS_QUANTITY else "activity_counts"
+        )
         assert data
         assert all(isinstance(devid, str) for devid in data)
         assert all(
@@ -418,6 +419,55 @@ memory_payloads = st.one_of(
     ),
 )
 """Event ``22`` payloads: ``{"devid": …}``, the variants accepted, or a bare string."""
+
+count_frames = st.builds(
+    lambda key, counts, extra: {key: counts, **extra},
+    st.sampled_from(["alarmsQuantity", "activityQuantity"]),
+    st.one_of(
+        st.dictionaries(
+            st.one_of(st.sampled_from(DEVIDS), keys),
+            st.one_of(
+                st.none(),
+                st.integers(min_value=-3, max_value=10**20),
+                st.sampled_from(["7", "07", "-1", "1e3", "", " 7", "²"]),
+                st.floats(allow_nan=True, allow_infinity=True),
+                garbage,
+            ),
+            max_size=3,
+        ),
+        garbage,
+    ),
+    st.dictionaries(keys, garbage, max_size=2),
+)
+"""Alarm and activity count pushes (§3.4a): null, text, huge, negative, fractional counts."""
+alarm_change_payloads = st.one_of(
+    st.sampled_from(DEVIDS),
+    scalars,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "devid": scalars,
+            "devId": scalars,
+            "module": st.one_of(st.fixed_dictionaries({"devid": scalars}), garbage),
+        },
+    ),
+    st.dictionaries(keys, garbage, max_size=2),
+)
+"""``app:module:alarms:change`` / ``received`` payloads: a devid anywhere it may be, or none."""
+
+
+@FUZZ
+@given(
+    frame=st.one_of(
+        st.tuples(
+            st.sampled_from([EVENT_ALARMS_QUANTITY, EVENT_ACTIVITY_QUANTITY]),
+            count_frames,
+        ),
+        st.tuples(st.sampled_from(sorted(EVENT_ALARMS_CHANGED)), alarm_change_payloads),
+    )
+)
+def test_alarm_and_activity_pushes(frame: tuple[str, Any]) -> None:
+    check_frame(*frame)
 
 
 @FUZZ

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+import contextlib
 
 import pytest
 
@@ -292,6 +293,29 @@ async def test_stop_is_prompt_and_leaves_nothing_behind(
     await asyncio.sleep(0)
     left = [t for t in asyncio.all_tasks() - before if not t.done() and client_side(t)]
     assert not left, left
+
+
+async def test_a_stop_whose_caller_is_cancelled_still_closes_the_socket(
+    sim: Simulator, make_gateway: GatewayFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home Assistant cancels the entry's task that stops the gateway while unload stops it too."""
+    gateway = await up(await make_gateway())
+    closing = asyncio.Event()
+    disconnect = gateway.realtime.disconnect
+
+    async def observed_disconnect() -> None:
+        closing.set()
+        await disconnect()
+
+    monkeypatch.setattr(gateway.realtime, "disconnect", observed_disconnect)
+    first = asyncio.create_task(gateway.stop())
+    await closing.wait()  # the socket is being closed: cancel that caller now
+    first.cancel()
+    await gateway.stop()  # the second caller waits for the same teardown
+    assert not gateway.realtime.connected
+    await wait_for(lambda: not sim.sessions())
+    with contextlib.suppress(asyncio.CancelledError):
+        await first
 
 
 async def test_stop_during_a_hanging_connect_is_prompt(

@@ -16,26 +16,28 @@ leaves this module; an `Activity` keeps only the user's numeric id.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 import logging
 import math
 import time
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 
 from ._logging import log_once
+from .descriptor import pick_label
 from .exceptions import BragerOneError, InvalidResponseError
 from .models import _as_int, _as_str, parse_datetime
 
 if TYPE_CHECKING:
     from .client import BragerOneClient
 
+_LOGGER = logging.getLogger(__name__)
+
 ALARM_READ_INTERVAL: Final = 2.0
 """Least seconds between two reads of one module's alarm list (a burst of pushes is one read)."""
 
-type AlarmListener = Callable[[str, list["Alarm"]], None]
 type Spawn = Callable[[Coroutine[Any, Any, None], str], None]
 
 
@@ -85,18 +87,129 @@ class Alarm:
         )
 
 
+ALARM_NAMES_VERSION: Final = 1
+"""Version of the alarm names stored with a catalogue (`AlarmNames.version`); 0: none stored."""
+ALARM_VIEWS: Final = ("currentAlarms", "historyAlarms")
+"""Keys of the i18n namespace ``alarm``: the vendor's titles of its two alarm views (§2.8a)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmNames:
+    """The vendor's alarm names, resolved at catalogue build (§2.8a) and stored with it.
+
+    `symbols` maps a code to its ``AlarmName`` symbol (``38 → "ERROR_BRAK_PALIWA"``),
+    `labels` a code to its ``errors`` texts per language (``{"pl": "Brak paliwa"}``),
+    `views` a key of `ALARM_VIEWS` to its titles per language. `version` is
+    `ALARM_NAMES_VERSION` at build time, 0 for a catalogue built before alarm names were
+    read (its names come with the next refresh).
+    """
+
+    symbols: dict[int, str] = field(default_factory=dict)
+    labels: dict[int, dict[str, str]] = field(default_factory=dict)
+    views: dict[str, dict[str, str]] = field(default_factory=dict)
+    version: int = 0
+
+    @classmethod
+    def build(
+        cls,
+        symbols: Mapping[int, str],
+        translate: Callable[[str, str], str | None],
+        languages: Iterable[str],
+    ) -> Self:
+        """Resolve each symbol's text (``errors.<SYMBOL>``) and the view titles in `languages`."""
+        languages = tuple(languages)
+
+        def texts(token: str) -> dict[str, str]:
+            return {
+                language: text
+                for language in languages
+                if (text := translate(token, language))
+            }
+
+        return cls(
+            symbols=dict(symbols),
+            labels={
+                code: found
+                for code, symbol in symbols.items()
+                if (found := texts(f"errors.{symbol}"))
+            },
+            views={
+                key: found for key in ALARM_VIEWS if (found := texts(f"alarm.{key}"))
+            },
+            version=ALARM_NAMES_VERSION,
+        )
+
+    def name(self, code: int, language: str | None) -> str | None:
+        """Return the alarm's text in `language` (with the label fallback), else its symbol, else None."""
+        labels = self.labels.get(code)
+        text = pick_label(labels, language) if labels else None
+        return text or self.symbols.get(code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-safe record (inside the catalogue's record)."""
+        return {
+            "version": self.version,
+            "symbols": {str(code): symbol for code, symbol in self.symbols.items()},
+            "labels": {str(code): dict(texts) for code, texts in self.labels.items()},
+            "views": {key: dict(texts) for key, texts in self.views.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Self:
+        """Rebuild from `to_dict` output; anything unreadable is dropped (version 0 when absent)."""
+        if not isinstance(data, Mapping):
+            return cls()
+
+        def texts(value: Any) -> dict[str, str]:
+            if not isinstance(value, Mapping):
+                return {}
+            return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+        def by_code(value: Any) -> dict[int, Any]:
+            if not isinstance(value, Mapping):
+                return {}
+            return {
+                code: item
+                for key, item in value.items()
+                if (code := _as_int(key)) is not None
+            }
+
+        version = data.get("version")
+        views = data.get("views")
+        if not isinstance(views, Mapping):
+            views = {}
+        return cls(
+            symbols={
+                code: symbol
+                for code, symbol in by_code(data.get("symbols")).items()
+                if isinstance(symbol, str)
+            },
+            labels={
+                code: found
+                for code, item in by_code(data.get("labels")).items()
+                if (found := texts(item))
+            },
+            views={
+                str(key): found for key, item in views.items() if (found := texts(item))
+            },
+            version=version if isinstance(version, int) else 0,
+        )
+
+
 @dataclass(frozen=True, kw_only=True)
 class Activity:
     """One change made to a module's controller (§2.8a ``ACT``), without the person's name.
 
-    `token` is the parameter's i18n token (``"parameters.PARAM_219"``), `value` and
-    `previous` the raw values (decode them through `unit`, §5), `state` the change's
-    outcome (``"success"``), `user_id` who made it (compare with one's own user id).
+    `token` is the parameter's i18n token (``"parameters.PARAM_219"``), `address` the
+    written register (``"P6.v219"``, from ``prev_value``; None when the row has none),
+    `value` and `previous` the raw values (decode them through `unit`, §5), `state` the
+    change's outcome (``"success"``), `user_id` who made it.
     """
 
     id: int
     devid: str
     token: str | None
+    address: str | None
     unit: int | None
     value: Any
     previous: Any
@@ -126,6 +239,7 @@ class Activity:
             id=identifier,
             devid=devid,
             token=_as_str(row.get("name")),
+            address=_written_address(row.get("prev_value")),
             unit=_as_int(row.get("unit")),
             value=row.get("value"),
             previous=row.get("prevValue"),
@@ -133,6 +247,20 @@ class Activity:
             created=parse_datetime(row.get("created_at") or row.get("createdAt")),
             user_id=user_id,
         )
+
+
+def _written_address(previous: Any) -> str | None:
+    """Return ``"P6.v219"`` from an activity row's ``{"P6": {"219": {"v": 2, "u": 38}}}``."""
+    if not isinstance(previous, dict) or len(previous) != 1:
+        return None
+    ((pool, entries),) = previous.items()
+    if not isinstance(entries, dict) or len(entries) != 1:
+        return None
+    (index,) = entries
+    pool, index = str(pool), str(index)
+    if pool[:1] != "P" or not pool[1:].isdigit() or not index.isdigit():
+        return None
+    return f"{pool}.v{index}"
 
 
 def _rows(payload: Any, key: str) -> list[Any]:
@@ -214,17 +342,16 @@ def devid_of_alarm_event(payload: Any) -> str | None:
     return None
 
 
-class AlarmTracker:
-    """The current alarms and alarm counts of the gateway's modules (PROTOCOL.md §3.4a).
+class ModuleReads[T]:
+    """Re-reads of one list per module (alarms, activity), started by pushes (§3.4a).
 
-    Counts come from pushes (`on_counts`) and from REST reads (`prime_counts`, which
-    never overrides a count pushed after the read started; the gateway does not call
-    it at connect yet, the modules listing's ``moduleAlarms`` stands in for it). A changed count, or an alarm-change push,
-    re-reads that module's current alarms: one read in flight per module, at most one
-    every `ALARM_READ_INTERVAL` seconds (pushes in between are folded into the next
-    read). Listeners get ``(devid, alarms)`` after every read. Failed reads are logged
-    once and change nothing.
+    One read in flight per module, at most one every `read_interval` seconds (pushes in
+    between are folded into the next read). `latest` holds each module's last read
+    list; listeners get ``(devid, rows)`` after every read. Failed reads are logged once
+    and change nothing. Subclasses say what a read fetches (`_fetch`).
     """
+
+    what: ClassVar[str] = "rows"
 
     def __init__(
         self,
@@ -234,23 +361,25 @@ class AlarmTracker:
         *,
         read_interval: float = ALARM_READ_INTERVAL,
     ) -> None:
-        """Track `devids`; background reads are started with ``spawn(coro, name)``."""
+        """Follow `devids`; background reads are started with ``spawn(coro, name)``."""
         self.client = client
         self.devids = tuple(devids)
         self.read_interval = read_interval
-        self.counts: dict[str, int | None] = {}
-        self.current: dict[str, list[Alarm]] = {}
+        self.latest: dict[str, list[T]] = {}
         self._spawn = spawn
-        self._pushed_at: dict[str, float] = {}
         self._reading: set[str] = set()
         self._again: set[str] = set()
         self._last_read: dict[str, float] = {}
-        self._listeners: list[AlarmListener] = []
+        self._listeners: list[Callable[[str, list[T]], None]] = []
         self._requests = 0
         self._idle = asyncio.Event()
         self._idle.set()
 
-    async def _request[T](self, call: Coroutine[Any, Any, T]) -> T:
+    async def _fetch(self, devid: str) -> list[T]:
+        """Read the module's list over REST (raises `BragerOneError`)."""
+        raise NotImplementedError
+
+    async def _request[R](self, call: Coroutine[Any, Any, R]) -> R:
         """Await one REST call, counted so that `wait_idle` can let it finish."""
         self._requests += 1
         self._idle.clear()
@@ -262,19 +391,93 @@ class AlarmTracker:
                 self._idle.set()
 
     async def wait_idle(self, timeout: float) -> None:  # noqa: ASYNC109 - a bounded wait
-        """Wait (at most `timeout` s) until no REST call of the tracker is in flight.
+        """Wait (at most `timeout` s) until no REST call of this reader is in flight.
 
-        The gateway calls it before cancelling the tracker's tasks when it stops, so a
+        The gateway calls it before cancelling the readers' tasks when it stops, so a
         request is not cut off mid-way (which leaves the HTTP library's timers behind).
         """
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await self._idle.wait()
 
-    def add_listener(self, listener: AlarmListener) -> Callable[[], None]:
-        """Call ``listener(devid, alarms)`` after each read; return the remover."""
+    def add_listener(
+        self, listener: Callable[[str, list[T]], None]
+    ) -> Callable[[], None]:
+        """Call ``listener(devid, rows)`` after each read; return the remover."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def schedule_read(self, devid: str) -> None:
+        """Re-read the module's list soon (one read in flight per module)."""
+        if devid in self._reading:
+            self._again.add(devid)
+            return
+        self._reading.add(devid)
+        self._spawn(self._read(devid), f"bragerone-{self.what}-{devid}")
+
+    async def _read(self, devid: str) -> None:
+        try:
+            wait = self._last_read.get(devid, -math.inf) + self.read_interval
+            if (delay := wait - time.monotonic()) > 0:
+                await asyncio.sleep(delay)
+            self._again.discard(devid)
+            self._last_read[devid] = time.monotonic()
+            try:
+                rows = await self._request(self._fetch(devid))
+            except BragerOneError as err:
+                log_once(
+                    f"{self.what}:{type(err).__name__}",
+                    logging.INFO,
+                    "Reading the %s of %s failed: %s",
+                    self.what,
+                    devid,
+                    err,
+                )
+                return
+            self.latest[devid] = rows
+            for listener in list(self._listeners):
+                try:
+                    listener(devid, rows)
+                except Exception:
+                    _LOGGER.exception("A BragerOne %s listener failed", self.what)
+        finally:
+            self._reading.discard(devid)
+            if devid in self._again:
+                self._again.discard(devid)
+                self.schedule_read(devid)
+
+
+class AlarmTracker(ModuleReads[Alarm]):
+    """The current alarms and alarm counts of the gateway's modules (PROTOCOL.md §3.4a).
+
+    Counts come from pushes (`on_counts`) and from REST reads (`prime_counts`, which the
+    gateway runs after each connection's parameters prime and which never overrides a
+    count pushed after the read started). A changed count, or an alarm-change push,
+    re-reads that module's current alarms (`ModuleReads`); `current` is what was read.
+    """
+
+    what = "alarms"
+
+    def __init__(
+        self,
+        client: BragerOneClient,
+        devids: Iterable[str],
+        spawn: Spawn,
+        *,
+        read_interval: float = ALARM_READ_INTERVAL,
+    ) -> None:
+        """Track `devids`; background reads are started with ``spawn(coro, name)``."""
+        super().__init__(client, devids, spawn, read_interval=read_interval)
+        self.counts: dict[str, int | None] = {}
+        self._pushed_at: dict[str, float] = {}
+
+    @property
+    def current(self) -> dict[str, list[Alarm]]:
+        """Return devid → its current alarms as last read (absent: not read yet)."""
+        return self.latest
+
+    async def _fetch(self, devid: str) -> list[Alarm]:
+        return [a for a in await self.client.alarms([devid]) if a.devid == devid]
 
     def on_counts(self, counts: dict[str, int | None]) -> None:
         """Take pushed counts (``app:modules:alarms:quantity:change``)."""
@@ -320,50 +523,54 @@ class AlarmTracker:
                 if count or known:
                     self.schedule_read(devid)
 
-    def schedule_read(self, devid: str) -> None:
-        """Re-read the module's current alarms soon (one read in flight per module)."""
-        if devid in self._reading:
-            self._again.add(devid)
-            return
-        self._reading.add(devid)
-        self._spawn(self._read(devid), f"bragerone-alarms-{devid}")
 
-    async def _read(self, devid: str) -> None:
-        try:
-            wait = self._last_read.get(devid, -math.inf) + self.read_interval
-            if (delay := wait - time.monotonic()) > 0:
-                await asyncio.sleep(delay)
-            self._again.discard(devid)
-            self._last_read[devid] = time.monotonic()
-            try:
-                alarms = await self._request(self.client.alarms([devid]))
-            except BragerOneError as err:
-                log_once(
-                    f"alarms:{type(err).__name__}",
-                    logging.INFO,
-                    "Reading the alarms of %s failed: %s",
-                    devid,
-                    err,
-                )
-                return
-            self.current[devid] = [a for a in alarms if a.devid == devid]
-            for listener in list(self._listeners):
-                try:
-                    listener(devid, self.current[devid])
-                except Exception:
-                    logging.getLogger(__name__).exception("An alarm listener failed")
-        finally:
-            self._reading.discard(devid)
-            if devid in self._again:
-                self._again.discard(devid)
+class ActivityFeed(ModuleReads[Activity]):
+    """The first page of each module's activity feed, newest first (§2.8a, §3.4a).
+
+    Read once per connection (`prime`, the baseline) and again when a pushed activity
+    count (``app:modules:activity:quantity:change``) changes. Which rows are new is the
+    consumer's call: activity row ids grow, so it keeps the highest id it has handled.
+    """
+
+    what = "activity"
+
+    def __init__(
+        self,
+        client: BragerOneClient,
+        devids: Iterable[str],
+        spawn: Spawn,
+        *,
+        read_interval: float = ALARM_READ_INTERVAL,
+    ) -> None:
+        """Follow `devids`; background reads are started with ``spawn(coro, name)``."""
+        super().__init__(client, devids, spawn, read_interval=read_interval)
+        self.counts: dict[str, int | None] = {}
+
+    async def _fetch(self, devid: str) -> list[Activity]:
+        return [a for a in await self.client.activities([devid]) if a.devid == devid]
+
+    def prime(self) -> None:
+        """Read every module's feed (at each connection)."""
+        for devid in self.devids:
+            self.schedule_read(devid)
+
+    def on_counts(self, counts: dict[str, int | None]) -> None:
+        """Take pushed activity counts: a changed count re-reads that module's feed."""
+        for devid, count in counts.items():
+            if devid in self.devids and self.counts.get(devid, -1) != count:
+                self.counts[devid] = count
                 self.schedule_read(devid)
 
 
 __all__ = [
+    "ALARM_NAMES_VERSION",
     "ALARM_READ_INTERVAL",
     "Activity",
+    "ActivityFeed",
     "Alarm",
+    "AlarmNames",
     "AlarmTracker",
+    "ModuleReads",
     "activities_from_wire",
     "alarms_from_wire",
     "counts_from_wire",

@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 import logging
 from typing import TYPE_CHECKING, Any, Final
 
+from .alarms import AlarmNames
+from .assets.alarm_names import alarm_symbols, find_alarm_chunk
 from .assets.discovery import (
     STEP_INDEX,
     STEP_MENU,
@@ -170,6 +172,8 @@ class Catalogue:
         modules: devid → `ModuleCatalogue`, in the order asked for.
         roles_version: `roles.ROLES_VERSION` at build time; 0 for a catalogue built
             before roles existed (its descriptors have none until the next refresh).
+        alarms: The bundle's alarm names (§2.8a); version 0 for a catalogue built before
+            they were read.
 
     """
 
@@ -180,6 +184,7 @@ class Catalogue:
     built_at: str
     modules: dict[str, ModuleCatalogue] = field(default_factory=dict)
     roles_version: int = 0
+    alarms: AlarmNames = field(default_factory=AlarmNames)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-safe record (stored in the config entry)."""
@@ -190,6 +195,7 @@ class Catalogue:
             "default_language": self.default_language,
             "built_at": self.built_at,
             "roles_version": self.roles_version,
+            "alarms": self.alarms.to_dict(),
             "modules": {devid: m.to_dict() for devid, m in self.modules.items()},
         }
 
@@ -229,6 +235,7 @@ class Catalogue:
             roles_version=roles
             if isinstance(roles := data.get("roles_version"), int)
             else 0,
+            alarms=AlarmNames.from_dict(data.get("alarms")),
         )
 
     def descriptors(self) -> list[EntityDescriptor]:
@@ -367,6 +374,7 @@ class LoadedAssets:
     units: dict[int, UnitDescriptor]
     parameter_maps: ParameterMapLookup
     modules: dict[str, LoadedModule]
+    alarm_symbols: dict[int, str] = field(default_factory=dict)
 
 
 def _error_from(
@@ -487,6 +495,31 @@ async def _load_chunks(
     return chunks
 
 
+async def _load_alarm_symbols(
+    source: AssetSource, assets: WebAppAssets
+) -> dict[int, str]:
+    """Read the ``AlarmName`` table (§2.8a); ``{}`` (logged) when the bundle has none or it is unreadable.
+
+    Alarm names are not needed for entities: a missing or damaged chunk leaves alarms
+    reported by their codes instead of failing the build.
+    """
+    url = find_alarm_chunk(assets.assets)
+    if url is None:
+        _LOGGER.warning("The web app has no alarm-name chunk; alarms show their codes")
+        return {}
+    try:
+        program = parse(await source.fetch_text(url))
+    except AssetError as err:
+        _LOGGER.warning(
+            "Alarm names not read from %s (%s); alarms show their codes", url, err
+        )
+        return {}
+    symbols = alarm_symbols(program)
+    if not symbols:
+        _LOGGER.warning("No alarm-name table in %s; alarms show their codes", url)
+    return symbols
+
+
 async def load_assets(
     source: AssetSource,
     *,
@@ -542,6 +575,7 @@ async def load_assets(
         units=units,
         parameter_maps=lookup,
         modules=loaded,
+        alarm_symbols=await _load_alarm_symbols(source, assets),
     )
 
 
@@ -603,6 +637,9 @@ def resolve_catalogue(
         default_language=loaded.assets.default_language,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         modules=out,
+        alarms=AlarmNames.build(
+            loaded.alarm_symbols, loaded.translate, loaded.languages
+        ),
     )
 
 

@@ -5,13 +5,15 @@ object:
 
 1. connect the Socket.IO ``/ws`` namespace (fresh token, bounded time);
 2. bind the *current* namespace SID with ``POST /v1/modules/connect`` (§2.6);
-3. emit both listen variants for parameters and activity (§3.3);
+3. emit both listen variants for parameters, activity and alarm counts (§3.3, §3.4a);
 4. REST-prime the modules (``POST /v1/modules/parameters``) into the store, never
    overwriting a newer push (DESIGN.md decision 4);
 5. refresh module connectivity from the modules listing;
 6. `settle_delay` seconds later, prime once more: the server may have answered the
    prime before it handled the listen emit (§3.1 ordering caveat), and a change made in
-   between is pushed to nobody.
+   between is pushed to nobody;
+7. in the background, read the alarm counts and the activity feeds (`alarms`,
+   `activity`, §2.8a); they never hold up the parameters prime.
 
 The session counts as up once step 4 succeeded (until then the store may hold values
 from before an outage). Steps 1 to 6 repeat on every reconnect. Reconnection uses
@@ -39,7 +41,7 @@ import time
 from typing import Any
 
 from ._logging import LOGGER, log_once
-from .alarms import AlarmTracker
+from .alarms import ActivityFeed, AlarmTracker
 from .client import BragerOneClient
 from .const import (
     BIND_GRACE,
@@ -134,6 +136,9 @@ class _Handler:
 
     def on_alarms_changed(self, devid: str | None) -> None:
         self._gateway.alarms.on_changed(devid)
+
+    def on_activity_counts(self, counts: dict[str, int | None]) -> None:
+        self._gateway.activity.on_counts(counts)
 
     def on_disconnect(self) -> None:
         self._gateway._lost.set()  # noqa: SLF001
@@ -237,8 +242,11 @@ class Gateway:
         self._poll: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        self._stop_task: asyncio.Task[None] | None = None
         self.alarms = AlarmTracker(client, self.devids, self._spawn)
         """Current alarms and counts of the modules (§3.4a), kept by pushes and reads."""
+        self.activity = ActivityFeed(client, self.devids, self._spawn)
+        """The modules' activity feeds (§2.8a), read at connect and on count pushes."""
         self._pending_primes: set[str] = set()
         self._attempts = 0
         self._settle: asyncio.Task[None] | None = None
@@ -384,15 +392,29 @@ class Gateway:
             return
         self._lost.clear()
         self._stopping = False
+        self._stop_task = None
         self._main = asyncio.create_task(self._run(), name="bragerone-gateway")
         self._poll = asyncio.create_task(
             self._poll_loop(), name="bragerone-modules-poll"
         )
 
     async def stop(self) -> None:
-        """Stop every task and close the socket; bounded in time, never raises."""
+        """Stop every task and close the socket; bounded in time, never raises.
+
+        Concurrent and repeated calls share one teardown, and a caller that is cancelled
+        (Home Assistant cancels an entry's background task at unload) does not cut it
+        short: a socket closed half-way stays open, with the HTTP library's timers.
+        """
+        if self._stop_task is None:
+            self._stop_task = asyncio.create_task(
+                self._stop(), name="bragerone-gateway-stop"
+            )
+        await asyncio.shield(self._stop_task)
+
+    async def _stop(self) -> None:
         self._stopping = True  # nothing new is spawned from here on
         await self.alarms.wait_idle(self.realtime.disconnect_timeout)
+        await self.activity.wait_idle(self.realtime.disconnect_timeout)
         tasks = [t for t in (self._main, self._poll, *self._tasks) if t is not None]
         self._main = self._poll = None
         for task in tasks:
@@ -462,6 +484,9 @@ class Gateway:
         self._set_session(up=primed)
         if primed:
             self._schedule_settle()
+        # Alarm counts and activity feeds come after the parameters prime (§3.4a).
+        self._spawn(self.alarms.prime_counts(), "bragerone-alarm-counts")
+        self.activity.prime()
         return True
 
     async def _token_for_connect(self) -> str:

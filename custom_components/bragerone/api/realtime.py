@@ -66,6 +66,9 @@ class RealtimeHandler(Protocol):
     def on_alarms_changed(self, devid: str | None) -> None:
         """Receive an alarm-change push for a module (None: every module, §3.4a)."""
 
+    def on_activity_counts(self, counts: dict[str, int | None]) -> None:
+        """Receive ``app:modules:activity:quantity:change`` counts per devid (§3.4a)."""
+
     def on_disconnect(self) -> None:
         """Learn that the socket closed (not called for an orderly `disconnect`)."""
 
@@ -121,7 +124,11 @@ def decode_event(handler: RealtimeHandler, event: str, payload: Any) -> bool:
         handler.on_alarms_changed(devid_of_alarm_event(payload))
         return True
     if event == EVENT_ACTIVITY_QUANTITY:
-        return True  # known; the activity feed is read on demand
+        counts = counts_from_wire(payload, "activityQuantity")
+        if not counts:
+            return _malformed(event)
+        handler.on_activity_counts(counts)
+        return True
     log_once(
         "unknown-event",
         logging.DEBUG,

@@ -14,12 +14,14 @@ echo. Errors are typed, so a consumer can tell the user what was wrong:
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 import math
 import time
 from typing import Any, Literal, Self
 
+from .alarms import Activity
 from .client import BragerOneClient
 from .const import WRITE_CONFIRM_TIMEOUT, WRITE_PACING
 from .descriptor import (
@@ -35,6 +37,11 @@ from .exceptions import BragerOneError
 from .models import ParamKey
 from .registers import limit_addresses, route_key, watched_keys
 from .store import ParamStore
+
+SENT_KEPT = 64
+"""How many of our accepted writes `Writer.made_here` remembers."""
+SENT_WINDOW = 300.0
+"""Seconds between our write and its activity row's ``created_at`` that still match (clock skew, slow modules)."""
 
 
 class InvalidWriteError(BragerOneError):
@@ -152,6 +159,18 @@ class Write:
     keys: frozenset[ParamKey]
     confirmed: Callable[[], bool]
     send: Callable[[], Awaitable[Any]]
+    raw: Any = None
+    """The raw register value sent (None for a module command)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SentWrite:
+    """A write the cloud accepted from us: which registers, what raw value (None for a command), when (epoch s)."""
+
+    devid: str
+    addresses: frozenset[str]
+    raw: Any
+    at: float
 
 
 @dataclass(kw_only=True)
@@ -204,6 +223,8 @@ class Writer:
         self.stats = WriteStats()
         self._locks: dict[str, asyncio.Lock] = {}
         self._last: dict[str, float] = {}
+        self.sent: deque[SentWrite] = deque(maxlen=SENT_KEPT)
+        """The last writes the cloud accepted from us, oldest first (`made_here`)."""
 
     # --- validation ---------------------------------------------------------------------
 
@@ -231,6 +252,7 @@ class Writer:
                 label=label,
                 descriptor=descriptor,
                 keys=frozenset({key}),
+                raw=raw,
                 confirmed=lambda: same_value(self.store.get(key), raw),
                 send=lambda: self.client.write_parameter(
                     devid,
@@ -346,6 +368,7 @@ class Writer:
             label=key.address,
             descriptor=owner,
             keys=frozenset({key}),
+            raw=value,
             confirmed=confirmed,
             send=lambda: self.client.write_parameter(
                 devid,
@@ -382,6 +405,14 @@ class Writer:
         unwatch = self.store.watch(on_change, write.keys)
         try:
             await self._queued(write.devid, write.send)
+            self.sent.append(
+                SentWrite(
+                    devid=write.devid,
+                    addresses=frozenset(key.address for key in write.keys),
+                    raw=write.raw,
+                    at=time.time(),
+                )
+            )
             if not echo.done() and write.confirmed():
                 echo.set_result(None)
             try:
@@ -393,6 +424,36 @@ class Writer:
         finally:
             unwatch()
         self.stats.confirmed += 1
+
+    def made_here(self, activity: Activity) -> bool:
+        """Return True when an activity row (§2.8a) is one of our own writes.
+
+        A row matches a write we sent to the same module, to the row's register (any
+        register the write watches, for a command) and, when both are known, with the
+        same raw value, at most `SENT_WINDOW` seconds apart. Each write matches one row
+        at most, so a change made in the vendor's app right after ours is still theirs.
+        """
+        for sent in self.sent:
+            if (
+                sent.devid != activity.devid
+                or (
+                    activity.address is not None
+                    and activity.address not in sent.addresses
+                )
+                or (
+                    sent.raw is not None
+                    and activity.value is not None
+                    and not same_value(activity.value, sent.raw)
+                )
+                or (
+                    activity.created is not None
+                    and abs(activity.created.timestamp() - sent.at) > SENT_WINDOW
+                )
+            ):
+                continue
+            self.sent.remove(sent)
+            return True
+        return False
 
     async def command(self, devid: str, command: str, value: Any = None) -> None:
         """Send a raw module command through the module's queue (no echo to wait for)."""

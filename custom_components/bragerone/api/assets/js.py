@@ -29,7 +29,7 @@ import tree_sitter_javascript
 
 from .errors import JsParseError
 from .evaluator import DEFAULT_STEP_BUDGET, Evaluator, Scope
-from .values import UNDEFINED, JsValue, Unknown, UnknownCall
+from .values import UNDEFINED, ArrowFunction, JsValue, Unknown, UnknownCall
 
 MAX_SOURCE_BYTES: Final = 32 * 1024 * 1024
 """Largest source `parse` accepts (the live index is about 1-2 MB)."""
@@ -46,6 +46,8 @@ _QUERIES: Final = {
         (call_expression function: (import) arguments: (arguments . (string) @import))
     """,
     "objects": "(object) @object",
+    # Immediately invoked functions: ``(e=>(…))(x)``, ``(function(e){…})(x)``.
+    "invocations": "(call_expression function: (parenthesized_expression) @callee)",
     "errors": "(ERROR) @e",
 }
 
@@ -651,6 +653,22 @@ class Program:
             value = pair.child_by_field_name("value") if pair is not None else None
             if value is not None:
                 out.append(KeyedExpression(raw, value, self))
+        return out
+
+    def invoked_functions(self) -> list[ArrowFunction]:
+        """Return the functions called where they are written (``(e=>…)(x)``), in document order.
+
+        A compiled TypeScript enum is one (``(function(e){e[e.A=0]="A"})(E||(E={}))``,
+        ``var E=(e=>(e[e.A=0]="A",e))(E||{})``): call it on a fresh object to read the
+        enum. Each value is callable with `ArrowFunction.call`.
+        """
+        out: list[ArrowFunction] = []
+        for node in _captures("invocations", self.root):
+            inner = _unwrap_parentheses(node)
+            if inner.type in _FUNCTIONS:
+                value = self._evaluator.evaluate(inner)
+                if isinstance(value, ArrowFunction):
+                    out.append(value)
         return out
 
     def dynamic_imports(self) -> list[str]:

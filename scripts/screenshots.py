@@ -141,26 +141,47 @@ async def overview_and_dashboard(
     """
     boiler = sim.devids[0]
     started = int(sim.get(boiler, START_ADDRESS)) & 1
+    # What the setup's "Name and assign" step offers: the modules and their parts go to
+    # an area, the boiler room, so the Overview's first screen (areas) shows them.
+    (area,) = await ha.websocket(
+        {"type": "config/area_registry/create", "name": "Boiler room"}
+    )
+    devices, _ = await ha.websocket(
+        {"type": "config/device_registry/list"}, {"type": "config/entity_registry/list"}
+    )
+    ours = [
+        d
+        for d in devices
+        if any(ident[0] == DOMAIN for ident in d["identifiers"])
+        and d.get("entry_type") != "service"  # the installation (cloud) device
+    ]
+    await ha.websocket(
+        *(
+            {
+                "type": "config/device_registry/update",
+                "device_id": d["id"],
+                "area_id": area["area_id"],
+            }
+            for d in ours
+        )
+    )
     await page.set_viewport_size({"width": 1280, "height": 900})
     await page.goto(ha.url)
     await page.wait_for_load_state("networkidle")
-    await page.wait_for_timeout(3000)
+    await page.wait_for_timeout(4000)
+    await shot(page, "7-overview")
+    clicked = await click_header_toggles(page)
     # The Overview's device view: every card of a device, with its header toggles.
     await page.get_by_text("Devices", exact=True).first.click(force=True)
     await page.wait_for_load_state("networkidle")
     await page.wait_for_timeout(3000)
     await shot(page, "7-overview-devices")
-    toggles = page.locator(
-        "hui-entities-toggle, .card-header ha-entity-toggle, ha-switch, .header-toggle"
-    )
-    count = await toggles.count()
-    for index in range(count):
-        await toggles.nth(index).click()
+    clicked += await click_header_toggles(page)
     await page.wait_for_timeout(3000)
     if int(sim.get(boiler, START_ADDRESS)) & 1 != started:
-        msg = f"a header toggle of the Overview changed the boiler's start ({count} toggles)"
+        msg = f"a header toggle of the Overview changed the boiler's start ({clicked} toggles)"
         raise RuntimeError(msg)
-    print(f"Overview: {count} header toggles clicked; the boiler kept running")
+    print(f"Overview: {clicked} header toggles clicked; the boiler kept running")
 
     entity = {uid: e["entity_id"] for uid, e in registry.entities.items()}
     composites = sorted(
@@ -178,7 +199,8 @@ async def overview_and_dashboard(
             "title": "Fuel and alarms",
             "entities": [
                 entity[f"{boiler}_P4_v8"],  # the simulated boiler's fuel level
-                entity[f"{boiler}_alarms"],
+                entity[f"{boiler}_alarm"],
+                entity[f"{boiler}_alarm_event"],
                 entity[f"{boiler}_connectivity"],
             ],
         }
@@ -200,6 +222,17 @@ async def overview_and_dashboard(
     await page.wait_for_load_state("networkidle")
     await page.wait_for_timeout(3000)
     await shot(page, "8-dashboard")
+
+
+async def click_header_toggles(page: Page) -> int:
+    """Click every card header toggle and switch of the shown view; return how many."""
+    toggles = page.locator(
+        "hui-entities-toggle, .card-header ha-entity-toggle, ha-switch, .header-toggle"
+    )
+    count = await toggles.count()
+    for index in range(count):
+        await toggles.nth(index).click()
+    return count
 
 
 async def run(args: argparse.Namespace) -> int:

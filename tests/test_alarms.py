@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant, callback
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bragerone import logbook
@@ -15,7 +17,9 @@ from .integration_fixtures import BOILER, MIXER, state_of, wait_for
 
 PROBLEM = "binary_sensor.kociol_alarm"
 EVENTS = "event.kociol_alarm"
+COUNT = "sensor.kociol_alarms"
 NO_FUEL = 38
+FUEL_LEVEL = "P4.v8"
 
 
 class AlarmEvents:
@@ -34,23 +38,30 @@ class AlarmEvents:
         return [(e["type"], e["code"]) for e in self.events]
 
 
-async def test_an_alarm_starts_and_ends_once(
+async def test_fuel_running_out_starts_one_alarm_and_refilling_ends_it(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
-    """The problem sensor follows the alarm; one start and one end, never repeated."""
+    """No fuel: within 2 s the problem sensor is on and one named start fired; refilled: one end."""
     recorded = AlarmEvents(hass)
-    tracker = init_integration.runtime_data.coordinator.gateway.alarms
-    tracker.read_interval = 0.0
     assert state_of(hass, PROBLEM) == "off"  # the listing counts no alarm
     await wait_for(lambda: simulator.alarm_listeners(BOILER))
-    await simulator.raise_alarm(BOILER, NO_FUEL)
-    await wait_for(lambda: state_of(hass, PROBLEM) == "on", 2.0)
-    await wait_for(lambda: recorded.types() == [("alarm_started", NO_FUEL)], 2.0)
+    await simulator.set(BOILER, FUEL_LEVEL, 0)  # the plant raises its no-fuel alarm
+    async with asyncio.timeout(2.0):
+        await wait_for(lambda: state_of(hass, PROBLEM) == "on")
+        await wait_for(lambda: recorded.types() == [("alarm_started", NO_FUEL)])
+    (started,) = recorded.events
+    assert started["name"] == "No fuel"
     state = hass.states.get(EVENTS)
     assert state is not None
     assert state.attributes["event_type"] == "alarm_started"
-    assert state.attributes["code"] == NO_FUEL
+    assert (state.attributes["code"], state.attributes["name"]) == (NO_FUEL, "No fuel")
     assert state.attributes["started"]
+    count = hass.states.get(COUNT)
+    assert count is not None
+    assert count.state == "1"
+    assert count.attributes["active_alarms"] == [
+        {"code": NO_FUEL, "name": "No fuel", "since": started["started"]}
+    ]
     # a reconnect reads the counts and the alarms again: nothing fires again
     gateway = init_integration.runtime_data.coordinator.gateway
     connects = gateway.stats.connects
@@ -59,7 +70,7 @@ async def test_an_alarm_starts_and_ends_once(
     await wait_for(lambda: simulator.alarm_listeners(BOILER))
     await hass.async_block_till_done()
     assert recorded.types() == [("alarm_started", NO_FUEL)]
-    await simulator.end_alarm(BOILER, NO_FUEL)
+    await simulator.set(BOILER, FUEL_LEVEL, 80)  # refilled
     await wait_for(lambda: state_of(hass, PROBLEM) == "off", 2.0)
     await wait_for(
         lambda: (
@@ -68,7 +79,22 @@ async def test_an_alarm_starts_and_ends_once(
         2.0,
     )
     assert recorded.events[-1]["ended"]
+    assert recorded.events[-1]["started"] == started["started"]
+    assert state_of(hass, COUNT) == "0"
     assert state_of(hass, "binary_sensor.obiegi_grzewcze_alarm") == "off"
+    recorded.stop()
+
+
+async def test_an_alarm_code_without_a_name_is_reported_with_its_code(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A code the vendor's table lacks still starts an alarm, named by nothing but its code."""
+    recorded = AlarmEvents(hass)
+    await wait_for(lambda: simulator.alarm_listeners(BOILER))
+    await simulator.raise_alarm(BOILER, 999)
+    await wait_for(lambda: recorded.types() == [("alarm_started", 999)], 2.0)
+    assert recorded.events[0]["name"] is None
+    assert state_of(hass, PROBLEM) == "on"
     recorded.stop()
 
 
@@ -107,6 +133,28 @@ async def test_the_logbook_tells_the_alarm(
 
     logbook.async_describe_events(hass, register)
     entry = described[EVENT_ALARM](Event(EVENT_ALARM, recorded.events[0]))
-    assert entry["message"] == f"started alarm {NO_FUEL}"
+    assert entry["message"] == f"started: No fuel (code {NO_FUEL})"
+    assert entry["name"] == "Kocioł Alarm"
     assert entry["entity_id"] == EVENTS
+    recorded.stop()
+
+
+async def test_a_failing_alarm_read_blocks_nothing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The alarm list cannot be read: the pushed count still says "problem", values keep flowing."""
+    simulator.faults.fail("modules/alarms", 500)
+    recorded = AlarmEvents(hass)
+    await wait_for(lambda: simulator.alarm_listeners(BOILER))
+    await simulator.raise_alarm(BOILER, NO_FUEL)
+    await wait_for(lambda: state_of(hass, PROBLEM) == "on", 2.0)
+    await wait_for(lambda: "Reading the alarms of" in caplog.text, 3.0)
+    await simulator.set(BOILER, "P4.v1", 61.5)
+    await wait_for(lambda: state_of(hass, "sensor.kociol_return_temperature") == "61.5")
+    assert recorded.events == []  # no list, no occurrence to announce
+    assert state_of(hass, EVENTS) == "unknown"
+    assert caplog.text.count("Reading the alarms of") == 1  # logged once
     recorded.stop()

@@ -28,6 +28,16 @@ from syrupy.filters import props
 from custom_components.bragerone.integration import PLATFORMS
 from simulator import Simulator
 
+from .integration_fixtures import wait_for
+
+
+async def settled(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Wait for the reads that follow the prime (alarm counts, activity baselines)."""
+    gateway = entry.runtime_data.coordinator.gateway
+    await wait_for(lambda: set(gateway.activity.latest) == set(gateway.devids))
+    await gateway.alarms.wait_idle(5.0)
+    await hass.async_block_till_done()
+
 
 @pytest.mark.usefixtures("simulator")
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -41,7 +51,7 @@ async def test_platform_snapshot(
     """Each platform's registry entries and states, as the primed simulator gives them."""
     with patch("custom_components.bragerone.integration.PLATFORMS", [platform]):
         assert await hass.config_entries.async_setup(runtime_entry.entry_id)
-        await hass.async_block_till_done()
+        await settled(hass, runtime_entry)
         await snapshot_platform(
             hass, entity_registry, release_snapshot, runtime_entry.entry_id
         )
@@ -56,6 +66,7 @@ async def test_diagnostics_snapshot(
     release_snapshot: SnapshotAssertion,
 ) -> None:
     """The entry's diagnostics (redacted), without the figures that depend on the clock."""
+    await settled(hass, init_integration)
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration
     )

@@ -11,7 +11,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import UNDEFINED
 
@@ -22,6 +22,7 @@ from .coordinator import (
 )
 from .descriptors import binary_sensor_description
 from .entity import (
+    BragerOneAlarmsEntity,
     BragerOneEntity,
     BragerOneModuleEntity,
     BragerOneParameterEntity,
@@ -113,34 +114,16 @@ class BragerOneModuleConnectivity(BragerOneModuleEntity, BinarySensorEntity):
         return self.coordinator.module_online(self.module_devid)
 
 
-class BragerOneModuleAlarm(BragerOneModuleEntity, BinarySensorEntity):
-    """On while the module reports an alarm (its current alarms, §2.8a); automate on it."""
+class BragerOneModuleAlarm(BragerOneAlarmsEntity, BinarySensorEntity):
+    """On while the module reports an alarm (§2.8a); automate on it."""
 
     module_description = MODULE_ALARM
 
-    async def async_added_to_hass(self) -> None:
-        """Follow the module's alarms as the gateway reads them."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.gateway.alarms.add_listener(self._on_alarms)
-        )
-
-    @callback
-    def _on_alarms(self, devid: str, _alarms: list[Any]) -> None:
-        if devid == self.module_devid:
-            self.async_write_ha_state()
-
     @property
     def is_on(self) -> bool | None:
-        """Return True while an alarm is active: the read alarms, else a pushed count, else the listing's count."""
-        tracker = self.coordinator.gateway.alarms
-        if self.module_devid in tracker.current:
-            return bool(tracker.current[self.module_devid])
-        if tracker.counts.get(self.module_devid) is not None:
-            return bool(tracker.counts[self.module_devid])
-        # Before any push or read: the modules listing's alarm count.
-        info = self.coordinator.module_info(self.module_devid)
-        return None if info is None or info.alarms is None else info.alarms > 0
+        """Return True while an alarm is active (None before anything is known)."""
+        count = self.alarm_count
+        return None if count is None else count > 0
 
 
 class BragerOneCloudConnection(BragerOneEntity, BinarySensorEntity):

@@ -1,9 +1,11 @@
 """Diagnostics of BragerOne (config entry and device), with personal data redacted.
 
 What is shown: the entry's settings, a summary of the stored descriptors (schema
-version, fingerprint, entity counts per platform per module), each module's listing row
-and current registers (the store), the token's expiry and the connection and write
-telemetry of the coordinator (`BragerOneCoordinator.telemetry`).
+version, fingerprint, entity counts per platform per module, alarm names), each module's
+listing row, current registers (the store), current alarms, alarm history (its first
+page, read when the diagnostics are downloaded) and activity feed, the token's expiry
+and the connection and write telemetry of the coordinator
+(`BragerOneCoordinator.telemetry`).
 
 What is redacted and why:
 
@@ -20,6 +22,8 @@ What is redacted and why:
 * register values that embed a serial (P11 strings ``ID <interface>: <serial>``) keep
   their prefix only, and pool P8 (controller passwords and login codes, §5.1) is
   redacted entirely;
+* who made a change in the activity feed (the user's name and id, §2.8a): they never
+  leave the library's `Activity` records;
 * as a last guard, any remaining occurrence of the e-mail, password or tokens inside a
   string is replaced too.
 """
@@ -36,6 +40,8 @@ from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
+from .api import BragerOneError
+from .api.alarms import Alarm
 from .api.registers import redact_register
 from .api.roles import candidate_composites
 from .const import CONF_API_URL, CONF_CATALOGUE, CONF_OBJECT_ID, CONF_WEB_URL, DOMAIN
@@ -110,6 +116,11 @@ def _catalogue_summary(coordinator: BragerOneCoordinator) -> dict[str, Any]:
     return {
         "schema_version": catalogue.schema_version,
         "roles_version": catalogue.roles_version,
+        "alarm_names": {
+            "version": catalogue.alarms.version,
+            "codes": len(catalogue.alarms.symbols),
+            "translated": len(catalogue.alarms.labels),
+        },
         "fingerprint": catalogue.fingerprint,
         "languages": list(catalogue.languages),
         "default_language": catalogue.default_language,
@@ -151,6 +162,48 @@ def _module(coordinator: BragerOneCoordinator, devid: str) -> dict[str, Any]:
     }
 
 
+def _alarm_record(alarm: Alarm) -> dict[str, Any]:
+    return {
+        "code": alarm.code,
+        "started": alarm.started.isoformat() if alarm.started else None,
+        "ended": alarm.ended.isoformat() if alarm.ended else None,
+    }
+
+
+async def _alarms(coordinator: BragerOneCoordinator, devid: str) -> dict[str, Any]:
+    """Return the module's current alarms (as last read), alarm history and activity feed.
+
+    The history's first page is read now; a failed read is reported, not raised. The
+    activity rows carry no user (who made a change is personal data, §2.8a).
+    """
+    gateway = coordinator.gateway
+    try:
+        history: Any = [
+            _alarm_record(a)
+            for a in await coordinator.client.alarm_history([devid])
+            if a.devid == devid
+        ]
+    except BragerOneError as err:
+        history = {"error": str(err)}
+    return {
+        "count": gateway.alarms.counts.get(devid),
+        "current": [_alarm_record(a) for a in gateway.alarms.current.get(devid, [])],
+        "history": history,
+        "activity": [
+            {
+                "id": row.id,
+                "token": row.token,
+                "address": row.address,
+                "previous": row.previous,
+                "value": row.value,
+                "state": row.state,
+                "created": row.created.isoformat() if row.created else None,
+            }
+            for row in gateway.activity.latest.get(devid, [])
+        ],
+    }
+
+
 def _token(entry: BragerOneConfigEntry) -> dict[str, Any] | None:
     """Return the login token with its secrets redacted (None before the first login)."""
     token = entry.runtime_data.client.token
@@ -188,7 +241,10 @@ async def async_get_config_entry_diagnostics(
             "entry": _entry_record(entry),
             "catalogue": _catalogue_summary(coordinator),
             "modules": {
-                devid: _module(coordinator, devid)
+                devid: {
+                    **_module(coordinator, devid),
+                    "alarms": await _alarms(coordinator, devid),
+                }
                 for devid in coordinator.catalogue.modules
             },
             "token": _token(entry),
@@ -225,7 +281,10 @@ async def async_get_device_diagnostics(
                 **{k: v for k, v in summary.items() if k != "modules"},
                 "module": summary["modules"][devid],
             },
-            "module": _module(coordinator, devid),
+            "module": {
+                **_module(coordinator, devid),
+                "alarms": await _alarms(coordinator, devid),
+            },
             "telemetry": coordinator.telemetry(),
         },
         _replacements(entry),

@@ -141,6 +141,58 @@ class BragerOneModuleEntity(BragerOneEntity):
         self.module_devid = devid
 
 
+class BragerOneAlarmsEntity(BragerOneModuleEntity):
+    """A module entity that follows the module's alarms (§2.8a): its count and its list.
+
+    The count is the tracker's (`AlarmTracker.count_of`: a pushed count until the list
+    is read again), else the modules listing's ``moduleAlarms`` (before any push or
+    read). Names come from the
+    catalogue's alarm names in the entry's language; a code without a name has None.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the module's alarms as the gateway reads them."""
+        await super().async_added_to_hass()
+        tracker = self.coordinator.gateway.alarms
+        self.async_on_remove(tracker.add_listener(self._on_alarms))
+        self.async_on_remove(tracker.add_count_listener(self._on_count))
+
+    @callback
+    def _on_alarms(self, devid: str, _alarms: list[Any]) -> None:
+        self._on_count(devid)
+
+    @callback
+    def _on_count(self, devid: str) -> None:
+        if devid == self.module_devid:
+            self.async_write_ha_state()
+
+    @property
+    def alarm_count(self) -> int | None:
+        """Return how many alarms the module has now (None: not known)."""
+        count = self.coordinator.gateway.alarms.count_of(self.module_devid)
+        if count is not None:
+            return count
+        info = self.coordinator.module_info(self.module_devid)
+        return None if info is None else info.alarms
+
+    def alarm_name(self, code: int) -> str | None:
+        """Return the vendor's name of alarm `code` in the entry's language."""
+        return self.coordinator.catalogue.alarms.name(code, self.coordinator.language)
+
+    @property
+    def active_alarms(self) -> list[dict[str, Any]]:
+        """Return the module's current alarms as read: ``[{"code", "name", "since"}]``."""
+        alarms = self.coordinator.gateway.alarms.current.get(self.module_devid, [])
+        return [
+            {
+                "code": alarm.code,
+                "name": self.alarm_name(alarm.code),
+                "since": alarm.started.isoformat() if alarm.started else None,
+            }
+            for alarm in alarms
+        ]
+
+
 class BragerOneParameterEntity(BragerOneEntity):
     """An entity backed by a stored descriptor; it watches its own registers."""
 

@@ -1,12 +1,22 @@
-"""Alarm events of BragerOne modules (PROTOCOL.md §2.8a, §3.4a).
+"""Alarm and activity events of BragerOne modules (PROTOCOL.md §2.8a, §3.4a).
 
-One ``event`` entity per module, *Alarm*, fires ``alarm_started`` when the controller
-reports an alarm occurrence and ``alarm_ended`` when it is gone, with ``code``, ``name``
-(the vendor's alarm name; None until the catalogue holds the alarm names), ``started`` and
-``ended``. An occurrence is its code and start time: a reconnect, a re-read or a restart
-of Home Assistant never fires it twice (the announced occurrences are kept in the
-entity's state and restored). Each event is also fired on the bus as
-``bragerone_alarm`` for the logbook (``logbook.py``).
+Two ``event`` entities per module:
+
+* *Alarm* fires ``alarm_started`` when the controller reports an alarm occurrence and
+  ``alarm_ended`` when it is gone, with ``code``, ``name`` (the vendor's alarm name in
+  the entry's language; None for a code the vendor's table lacks, or before the
+  catalogue held the names), ``started`` and ``ended``. An occurrence is its code and
+  start time: a reconnect, a re-read or a restart of Home Assistant never fires it twice
+  (the announced occurrences are kept in the entity's state and restored). Each event
+  is also fired on the bus as ``bragerone_alarm`` for the logbook (``logbook.py``).
+* *Activity* fires ``parameter_changed`` once for each new row of the module's activity
+  feed (a change made to the controller, by anyone): ``parameter`` (the vendor's label),
+  ``entity_id`` (its entity here, if any), ``old_value`` and ``new_value`` decoded like
+  the entity's state, ``unit``, ``state`` (the vendor's outcome, ``"success"``),
+  ``source`` (``"home_assistant"`` for a write this integration sent, else
+  ``"vendor_app"``) and ``changed_at``. Who made a change is personal data and is never
+  passed on. The highest row id handled is kept in the entity's state and restored, so
+  nothing fires twice; the first read of a new entity only sets it.
 """
 
 from __future__ import annotations
@@ -15,13 +25,15 @@ from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .api.alarms import Alarm
+from .api.alarms import Activity, Alarm
+from .api.descriptor import EntityDescriptor, display_value
 from .const import DOMAIN
 from .coordinator import BragerOneConfigEntry, BragerOneCoordinator
-from .entity import BragerOneModuleEntity
+from .entity import BragerOneAlarmsEntity, BragerOneModuleEntity
 
 PARALLEL_UPDATES = 0
 
@@ -29,11 +41,19 @@ EVENT_ALARM = f"{DOMAIN}_alarm"
 """The bus event of every alarm start and end (described in the logbook)."""
 ALARM_STARTED = "alarm_started"
 ALARM_ENDED = "alarm_ended"
+PARAMETER_CHANGED = "parameter_changed"
+SOURCE_HOME_ASSISTANT = "home_assistant"
+SOURCE_VENDOR_APP = "vendor_app"
 
 ALARM_EVENT = EventEntityDescription(
     key="alarm_event",
     translation_key="alarm",
     event_types=[ALARM_STARTED, ALARM_ENDED],
+)
+ACTIVITY_EVENT = EventEntityDescription(
+    key="activity_event",
+    translation_key="activity",
+    event_types=[PARAMETER_CHANGED],
 )
 
 
@@ -42,10 +62,15 @@ async def async_setup_entry(
     entry: BragerOneConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add one alarm event entity per module."""
+    """Add an alarm and an activity event entity per module."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        BragerOneAlarmEvent(coordinator, devid) for devid in coordinator.devids
+        entity
+        for devid in coordinator.devids
+        for entity in (
+            BragerOneAlarmEvent(coordinator, devid),
+            BragerOneActivityEvent(coordinator, devid),
+        )
     )
 
 
@@ -53,7 +78,7 @@ def _stamp(alarm: Alarm) -> str | None:
     return None if alarm.started is None else alarm.started.isoformat()
 
 
-class BragerOneAlarmEvent(BragerOneModuleEntity, EventEntity):
+class BragerOneAlarmEvent(BragerOneAlarmsEntity, EventEntity):
     """Fires once per alarm occurrence of the module: its start and its end."""
 
     entity_description: EventEntityDescription
@@ -73,7 +98,6 @@ class BragerOneAlarmEvent(BragerOneModuleEntity, EventEntity):
             if isinstance(row, dict) and isinstance(row.get("code"), int):
                 self._announced[(row["code"], row.get("started"))] = None
         tracker = self.coordinator.gateway.alarms
-        self.async_on_remove(tracker.add_listener(self._on_alarms))
         if self.module_devid in tracker.current:
             self._on_alarms(self.module_devid, tracker.current[self.module_devid])
 
@@ -110,9 +134,7 @@ class BragerOneAlarmEvent(BragerOneModuleEntity, EventEntity):
     ) -> None:
         data = {
             "code": code,
-            # The vendor's alarm names (the bundle's AlarmName table) are not in the
-            # catalogue yet: the code identifies the alarm.
-            "name": None,
+            "name": self.alarm_name(code),
             "started": started,
             "ended": ended,
         }
@@ -126,3 +148,105 @@ class BragerOneAlarmEvent(BragerOneModuleEntity, EventEntity):
                 **data,
             },
         )
+
+
+class BragerOneActivityEvent(BragerOneModuleEntity, EventEntity):
+    """Fires once for each change made to the module's controller (its activity feed)."""
+
+    entity_description: EventEntityDescription
+
+    module_description = ACTIVITY_EVENT
+
+    def __init__(self, coordinator: BragerOneCoordinator, devid: str) -> None:
+        """Attach the entity to its module; the last handled row is not known yet."""
+        super().__init__(coordinator, devid)
+        self._last_id: int | None = None
+        descriptors = coordinator.catalogue.modules[devid].descriptors
+        # A register may back several entities (a bit each): the whole-word one first.
+        self._by_address: dict[str, EntityDescriptor] = {}
+        self._by_token: dict[str, EntityDescriptor] = {}
+        for descriptor in sorted(descriptors, key=lambda d: d.bit is not None):
+            self._by_address.setdefault(descriptor.address, descriptor)
+            self._by_token.setdefault(descriptor.token, descriptor)
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last handled row, then follow the module's activity feed."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        restored = last.attributes.get("last_activity_id") if last else None
+        if isinstance(restored, int) and not isinstance(restored, bool):
+            self._last_id = restored
+        feed = self.coordinator.gateway.activity
+        self.async_on_remove(feed.add_listener(self._on_activity))
+        if self.module_devid in feed.latest:
+            self._on_activity(self.module_devid, feed.latest[self.module_devid])
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the id of the last activity row handled (restored after a restart)."""
+        return {"last_activity_id": self._last_id}
+
+    @callback
+    def _on_activity(self, devid: str, rows: list[Activity]) -> None:
+        """Fire the rows newer than the last handled one, oldest first."""
+        if devid != self.module_devid or (not rows and self._last_id is not None):
+            return
+        newest = max((row.id for row in rows), default=0)
+        if self._last_id is None:  # a new entity: the feed so far is history
+            self._last_id = newest
+            self.async_write_ha_state()
+            return
+        fresh = sorted(
+            (row for row in rows if row.id > self._last_id), key=lambda r: r.id
+        )
+        if not fresh:
+            return
+        for row in fresh:
+            self._trigger_event(PARAMETER_CHANGED, self._describe(row))
+        self._last_id = newest
+        self.async_write_ha_state()
+
+    def _descriptor_of(self, row: Activity) -> EntityDescriptor | None:
+        """Return the descriptor of the changed register, else of the row's i18n token."""
+        if row.address is not None and row.address in self._by_address:
+            return self._by_address[row.address]
+        token = (row.token or "").rsplit(".", 1)[-1]
+        return self._by_token.get(token)
+
+    def _decoded(self, descriptor: EntityDescriptor, raw: Any) -> Any:
+        """Return a raw register value as the entity would show it (None: no value)."""
+        if raw is None:
+            return None
+        registers = {
+            **self.coordinator.rule_registers(descriptor.devid),
+            descriptor.address: raw,
+        }
+        return display_value(descriptor, registers, self.coordinator.language)
+
+    def _describe(self, row: Activity) -> dict[str, Any]:
+        """Return the event data of one row (never who made the change)."""
+        language = self.coordinator.language
+        descriptor = self._descriptor_of(row)
+        if descriptor is None:
+            parameter, entity_id, unit = row.token, None, None
+            old, new = row.previous, row.value
+        else:
+            parameter = descriptor.label_for(language)
+            entity_id = er.async_get(self.hass).async_get_entity_id(
+                descriptor.platform, DOMAIN, descriptor.unique_id
+            )
+            unit = descriptor.unit or descriptor.unit_for(language)
+            old = self._decoded(descriptor, row.previous)
+            new = self._decoded(descriptor, row.value)
+        return {
+            "parameter": parameter,
+            "entity_id": entity_id,
+            "old_value": old,
+            "new_value": new,
+            "unit": unit,
+            "state": row.state,
+            "source": SOURCE_HOME_ASSISTANT
+            if self.coordinator.gateway.writer.made_here(row)
+            else SOURCE_VENDOR_APP,
+            "changed_at": row.created.isoformat() if row.created else None,
+        }

@@ -21,19 +21,21 @@ def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[[str, str, Callable[[Event], dict[str, Any]]], None],
 ) -> None:
-    """Describe alarm starts and ends: "started alarm 38 (no fuel)"."""
+    """Describe alarm starts and ends as the vendor names them: "<entity> started: No fuel (code 38)"."""
 
     @callback
     def describe(event: Event) -> dict[str, Any]:
         data = event.data
-        alarm = f"{data.get('code')}"
+        entity_id = data.get("entity_id")
+        state = hass.states.get(entity_id) if isinstance(entity_id, str) else None
+        alarm = f"code {data.get('code')}"
         if data.get("name"):
-            alarm += f" ({data['name']})"
+            alarm = f"{data['name']} ({alarm})"
         verb = "started" if data.get("type") == ALARM_STARTED else "ended"
         return {
-            LOGBOOK_ENTRY_NAME: "BragerOne",
-            LOGBOOK_ENTRY_MESSAGE: f"{verb} alarm {alarm}",
-            LOGBOOK_ENTRY_ENTITY_ID: data.get("entity_id"),
+            LOGBOOK_ENTRY_NAME: state.name if state is not None else "BragerOne alarm",
+            LOGBOOK_ENTRY_MESSAGE: f"{verb}: {alarm}",
+            LOGBOOK_ENTRY_ENTITY_ID: entity_id,
         }
 
     async_describe_event(DOMAIN, EVENT_ALARM, describe)

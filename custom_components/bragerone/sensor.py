@@ -1,4 +1,4 @@
-"""Sensors of BragerOne: read-only parameters and the per-module alarm count."""
+"""Sensors of BragerOne: read-only parameters and the per-module alarm count (with the active alarms)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import LOGGER
 from .coordinator import BragerOneConfigEntry
 from .descriptors import sensor_description
-from .entity import BragerOneModuleEntity, BragerOneParameterEntity, parameter_entities
+from .entity import BragerOneAlarmsEntity, BragerOneParameterEntity, parameter_entities
 
 PARALLEL_UPDATES = 0
 
@@ -58,8 +58,8 @@ class BragerOneSensor(BragerOneParameterEntity, SensorEntity):
         return value
 
 
-class BragerOneAlarmSensor(BragerOneModuleEntity, SensorEntity):
-    """The module's alarm count from the modules listing (``moduleAlarms``)."""
+class BragerOneAlarmSensor(BragerOneAlarmsEntity, SensorEntity):
+    """The module's number of active alarms, with the alarms themselves as an attribute."""
 
     entity_description: SensorEntityDescription
 
@@ -67,6 +67,10 @@ class BragerOneAlarmSensor(BragerOneModuleEntity, SensorEntity):
 
     @property
     def native_value(self) -> int | None:
-        """Return the number of active alarms the listing reports."""
-        info = self.coordinator.module_info(self.module_devid)
-        return None if info is None else info.alarms
+        """Return the number of active alarms."""
+        return self.alarm_count
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the active alarms: ``[{"code", "name", "since"}]`` (empty before a read)."""
+        return {"active_alarms": self.active_alarms}

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-ALARM_READ_INTERVAL: Final = 2.0
+ALARM_READ_INTERVAL: Final = 1.0
 """Least seconds between two reads of one module's alarm list (a burst of pushes is one read)."""
 
 type Spawn = Callable[[Coroutine[Any, Any, None], str], None]
@@ -470,6 +470,33 @@ class AlarmTracker(ModuleReads[Alarm]):
         super().__init__(client, devids, spawn, read_interval=read_interval)
         self.counts: dict[str, int | None] = {}
         self._pushed_at: dict[str, float] = {}
+        self._count_listeners: list[Callable[[str], None]] = []
+
+    def add_count_listener(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(devid)`` when a module's count changes; return the remover."""
+        self._count_listeners.append(listener)
+        return lambda: self._count_listeners.remove(listener)
+
+    def count_of(self, devid: str) -> int | None:
+        """Return the module's number of alarms now (None: not known yet).
+
+        A count pushed after the last read started is newer than that read's list (the
+        list follows within `read_interval`); otherwise the list read decides.
+        """
+        pushed = self._pushed_at.get(devid, -math.inf)
+        if devid in self.current and self._last_read.get(devid, -math.inf) >= pushed:
+            return len(self.current[devid])
+        if self.counts.get(devid) is not None:
+            return self.counts[devid]
+        return len(self.current[devid]) if devid in self.current else None
+
+    def _set_count(self, devid: str, count: int | None) -> None:
+        self.counts[devid] = count
+        for listener in list(self._count_listeners):
+            try:
+                listener(devid)
+            except Exception:
+                _LOGGER.exception("A BragerOne alarm count listener failed")
 
     @property
     def current(self) -> dict[str, list[Alarm]]:
@@ -487,7 +514,7 @@ class AlarmTracker(ModuleReads[Alarm]):
                 continue
             self._pushed_at[devid] = now
             if self.counts.get(devid, -1) != count:
-                self.counts[devid] = count
+                self._set_count(devid, count)
                 self.schedule_read(devid)
 
     def on_changed(self, devid: str | None) -> None:
@@ -517,7 +544,7 @@ class AlarmTracker(ModuleReads[Alarm]):
                 continue
             known = devid in self.current
             if self.counts.get(devid, -1) != count or not known:
-                self.counts[devid] = count
+                self._set_count(devid, count)
                 # null reads as "none reported" (§2.8a): only a count, or a module
                 # whose alarms were read before, needs a read.
                 if count or known:

@@ -6,7 +6,9 @@ Assistant exactly as ``scripts/demo`` does (the newest release, through scripts/
 logs in through the login page, adds BragerOne through the "Add integration" dialog
 (choosing the custom server and opening its collapsed URL section), and saves a PNG of
 every step, the integrations page with the brand icon, the boiler's device page (with
-its child devices), a temperature's history, the generated Overview and a heating
+its child devices), a temperature's history, the generated Overview (its first screen,
+with the devices in a "Boiler room" area as the setup's last step offers, and that
+area's view) and a heating
 dashboard (thermostat cards and the water heater) to ``docs/screenshots/`` (the README
 shows them). On the Overview it clicks every card header toggle and fails when the
 boiler's start register changed: no dashboard tap may stop the boiler. The browser and
@@ -23,7 +25,7 @@ import sys
 import tempfile
 from typing import Any
 
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Error as PlaywrightError, Page, async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -171,17 +173,17 @@ async def overview_and_dashboard(
     await page.wait_for_timeout(4000)
     await shot(page, "7-overview")
     clicked = await click_header_toggles(page)
-    # The Overview's device view: every card of a device, with its header toggles.
-    await page.get_by_text("Devices", exact=True).first.click(force=True)
+    # One tap further, the area's view: its climate section and every device's cards.
+    await page.get_by_text("Boiler room", exact=True).first.click(force=True)
     await page.wait_for_load_state("networkidle")
     await page.wait_for_timeout(3000)
-    await shot(page, "7-overview-devices")
+    await shot(page, "7-overview-area")
     clicked += await click_header_toggles(page)
     await page.wait_for_timeout(3000)
     if int(sim.get(boiler, START_ADDRESS)) & 1 != started:
         msg = f"a header toggle of the Overview changed the boiler's start ({clicked} toggles)"
         raise RuntimeError(msg)
-    print(f"Overview: {clicked} header toggles clicked; the boiler kept running")
+    print(f"Overview: {clicked} toggles and tile icons clicked; the boiler kept running")
 
     entity = {uid: e["entity_id"] for uid, e in registry.entities.items()}
     composites = sorted(
@@ -200,7 +202,7 @@ async def overview_and_dashboard(
             "entities": [
                 entity[f"{boiler}_P4_v8"],  # the simulated boiler's fuel level
                 entity[f"{boiler}_alarm"],
-                entity[f"{boiler}_alarm_event"],
+                {"entity": entity[f"{boiler}_alarm_event"], "name": "Last alarm"},
                 entity[f"{boiler}_connectivity"],
             ],
         }
@@ -225,14 +227,24 @@ async def overview_and_dashboard(
 
 
 async def click_header_toggles(page: Page) -> int:
-    """Click every card header toggle and switch of the shown view; return how many."""
+    """Click every card header toggle, switch and tile icon of the shown view; return how many.
+
+    A tile card's icon toggles its entity when tapped (the tile's default icon action).
+    """
     toggles = page.locator(
-        "hui-entities-toggle, .card-header ha-entity-toggle, ha-switch, .header-toggle"
+        "hui-entities-toggle, .card-header ha-entity-toggle, ha-switch, .header-toggle,"
+        " hui-tile-card ha-tile-icon"
     )
-    count = await toggles.count()
-    for index in range(count):
-        await toggles.nth(index).click()
-    return count
+    clicked = 0
+    for index in range(await toggles.count()):
+        try:
+            await toggles.nth(index).click(timeout=5000)
+        except PlaywrightError:
+            continue  # hidden (a collapsed card): no user can tap it either
+        clicked += 1
+        await page.keyboard.press("Escape")  # a tile icon may open its dialog
+        await page.wait_for_timeout(300)
+    return clicked
 
 
 async def run(args: argparse.Namespace) -> int:

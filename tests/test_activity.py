@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from homeassistant.components.climate import (
+    ATTR_HVAC_MODE,
+    DOMAIN as CLIMATE_DOMAIN,
+    SERVICE_SET_HVAC_MODE,
+    HVACMode,
+)
 from homeassistant.components.number import (
     ATTR_VALUE,
     DOMAIN as NUMBER_DOMAIN,
@@ -21,16 +27,19 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from simulator import Simulator
 from simulator.rest import OTHER_USER_NAME, USER_NAME
 
-from .integration_fixtures import MIXER, wait_for
+from .integration_fixtures import BOILER, MIXER, wait_for
 
 ACTIVITY = "event.obiegi_grzewcze_activity"
+BOILER_ACTIVITY = "event.kociol_activity"
+BOILER_THERMOSTAT = "climate.kociol_boiler"
 SETPOINT = "number.obiegi_grzewcze_circuit_1_setpoint"
 
 
 class BusEvents:
     """Record every event on the bus (to search them for personal data)."""
 
-    def __init__(self, hass: HomeAssistant) -> None:
+    def __init__(self, hass: HomeAssistant, entity_id: str = ACTIVITY) -> None:
+        self.entity_id = entity_id
         self.events: list[Event] = []
 
         @callback
@@ -50,7 +59,7 @@ class BusEvents:
             new = event.data.get("new_state")
             if (
                 event.event_type == "state_changed"
-                and event.data.get("entity_id") == ACTIVITY
+                and event.data.get("entity_id") == self.entity_id
                 and new is not None
                 and new.attributes.get("event_type") == "parameter_changed"
             ):
@@ -146,4 +155,26 @@ async def test_our_own_change_is_told_apart_and_nothing_fires_twice(
     await simulator.write_as_other_user(MIXER, "P6.v0", 44)
     await wait_for(lambda: len(bus.changes()) == 2, 3.0)
     assert bus.changes()[-1]["source"] == "vendor_app"
+    bus.stop()
+
+
+async def test_stopping_the_boiler_from_its_thermostat_is_ours(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A module command (start/stop) is matched by its register although the row names no channel."""
+    bus = BusEvents(hass, BOILER_ACTIVITY)
+    feed = init_integration.runtime_data.coordinator.gateway.activity
+    feed.read_interval = 0.0
+    await wait_for(lambda: simulator.activity_listeners(BOILER))
+    await wait_for(lambda: BOILER in feed.latest)
+    await hass.services.async_call(
+        CLIMATE_DOMAIN,
+        SERVICE_SET_HVAC_MODE,
+        {ATTR_ENTITY_ID: BOILER_THERMOSTAT, ATTR_HVAC_MODE: HVACMode.OFF},
+        blocking=True,
+    )
+    await wait_for(bus.changes, 3.0)
+    (change,) = bus.changes()
+    assert change["source"] == "home_assistant"
+    assert change["state"] == "success"
     bus.stop()

@@ -366,6 +366,8 @@ class ModuleReads[T]:
         self.devids = tuple(devids)
         self.read_interval = read_interval
         self.latest: dict[str, list[T]] = {}
+        self.counts: dict[str, int | None] = {}
+        """devid → the last count pushed (or read) for it; None: ``null``, none reported."""
         self._spawn = spawn
         self._reading: set[str] = set()
         self._again: set[str] = set()
@@ -458,17 +460,9 @@ class AlarmTracker(ModuleReads[Alarm]):
 
     what = "alarms"
 
-    def __init__(
-        self,
-        client: BragerOneClient,
-        devids: Iterable[str],
-        spawn: Spawn,
-        *,
-        read_interval: float = ALARM_READ_INTERVAL,
-    ) -> None:
-        """Track `devids`; background reads are started with ``spawn(coro, name)``."""
-        super().__init__(client, devids, spawn, read_interval=read_interval)
-        self.counts: dict[str, int | None] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Track modules as `ModuleReads` does; counts have their own listeners."""
+        super().__init__(*args, **kwargs)
         self._pushed_at: dict[str, float] = {}
         self._count_listeners: list[Callable[[str], None]] = []
 
@@ -560,18 +554,6 @@ class ActivityFeed(ModuleReads[Activity]):
     """
 
     what = "activity"
-
-    def __init__(
-        self,
-        client: BragerOneClient,
-        devids: Iterable[str],
-        spawn: Spawn,
-        *,
-        read_interval: float = ALARM_READ_INTERVAL,
-    ) -> None:
-        """Follow `devids`; background reads are started with ``spawn(coro, name)``."""
-        super().__init__(client, devids, spawn, read_interval=read_interval)
-        self.counts: dict[str, int | None] = {}
 
     async def _fetch(self, devid: str) -> list[Activity]:
         return [a for a in await self.client.activities([devid]) if a.devid == devid]

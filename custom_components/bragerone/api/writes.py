@@ -165,10 +165,10 @@ class Write:
 
 @dataclass(frozen=True, kw_only=True)
 class SentWrite:
-    """A write the cloud accepted from us: which registers, what raw value (None for a command), when (epoch s)."""
+    """A write the cloud accepted from us: which registers (pool, index), what raw value (None for a command), when (epoch s)."""
 
     devid: str
-    addresses: frozenset[str]
+    registers: frozenset[tuple[str, int]]
     raw: Any
     at: float
 
@@ -408,7 +408,7 @@ class Writer:
             self.sent.append(
                 SentWrite(
                     devid=write.devid,
-                    addresses=frozenset(key.address for key in write.keys),
+                    registers=frozenset((key.pool, key.idx) for key in write.keys),
                     raw=write.raw,
                     at=time.time(),
                 )
@@ -428,18 +428,20 @@ class Writer:
     def made_here(self, activity: Activity) -> bool:
         """Return True when an activity row (§2.8a) is one of our own writes.
 
-        A row matches a write we sent to the same module, to the row's register (any
-        register the write watches, for a command) and, when both are known, with the
-        same raw value, at most `SENT_WINDOW` seconds apart. Each write matches one row
-        at most, so a change made in the vendor's app right after ours is still theirs.
+        A row matches a write we sent to the same module, to the row's register (pool
+        and index: a row does not name the channel; for a command, any register the
+        write watches) and, when both are known, with the same raw value, at most
+        `SENT_WINDOW` seconds apart. Each write matches one row at most, so a change
+        made in the vendor's app right after ours is still theirs.
         """
+        register = None
+        if activity.address is not None:
+            key = ParamKey.parse(activity.devid, activity.address)
+            register = (key.pool, key.idx)
         for sent in self.sent:
             if (
                 sent.devid != activity.devid
-                or (
-                    activity.address is not None
-                    and activity.address not in sent.addresses
-                )
+                or (register is not None and register not in sent.registers)
                 or (
                     sent.raw is not None
                     and activity.value is not None

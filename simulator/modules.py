@@ -104,9 +104,19 @@ MODULES: tuple[ModuleSpec, ...] = (
         gateway_version="V2.08",
         registers_file="parametry.json",
         # The two-word feeder run-time counter of PROTOCOL.md §5.4 (captured on BragerOne:
-        # -27473 / 0 is shown as 38063 by the web app).
+        # -27473 / 0 is shown as 38063 by the web app), and the total fuel consumption
+        # counter in kg (unit 60; P4 index 61 of the real boiler's label table).
         extra_registers={
-            "P4": {"v59": -27473, "u59": 29, "s59": 0, "v60": 0, "s60": 0}
+            "P4": {
+                "v59": -27473,
+                "u59": 29,
+                "s59": 0,
+                "v60": 0,
+                "s60": 0,
+                "v61": 1234,
+                "u61": 60,
+                "s61": 0,
+            }
         },
         raw_commands=(
             # Boiler start/stop: bit 0 of P5.s0 is "boiler enabled"; the web app's command

@@ -14,9 +14,10 @@ A step (`Plant.step`) is what the simulator's ticker runs:
 * the burner cycle (fan: bit 0 of ``P5.s10``; feeding: bit 0 of the burner word
   ``P5.s5``) follows a
   deterministic seeded cycle while the boiler is enabled (bit 0 of ``P5.s0``);
-* the fuel level ``P4.v8`` falls by 1 % per feeding step; a boiler out of fuel (level
-  0) stops its burner and cools down as a disabled one does until it is refilled (the
-  server raises the no-fuel alarm meanwhile).
+* the fuel level ``P4.v8`` falls by 1 % per feeding step and the total fuel
+  consumption counter ``P4.v61`` (unit code 60, kg) rises by 1 kg, so it only ever
+  grows; a boiler out of fuel (level 0) stops its burner and cools down as a disabled
+  one does until it is refilled (the server raises the no-fuel alarm meanwhile).
 
 Offline modules do not change. All randomness comes from ``random.Random(seed)``.
 """
@@ -59,6 +60,8 @@ FEEDER_STATUS = "P5.s5"
 """Burner word (label "Palnik"); its bit 0 is "feeding" here. The dump has no P5.s13."""
 BOILER_STATUS = "P5.s0"
 FUEL_LEVEL = "P4.v8"
+FUEL_CONSUMPTION = "P4.v61"
+"""Total fuel consumption counter (kg, unit code 60): +1 kg per feeding step."""
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -270,8 +273,11 @@ class Plant:
             if address in regs:
                 word = _as_int(regs[address])
                 out[address] = (word | 1) if bit else (word & ~1)
-        if phase == "feeding" and _is_number(regs.get(FUEL_LEVEL)):
-            out[FUEL_LEVEL] = max(0, _as_int(regs[FUEL_LEVEL]) - 1)
+        if phase == "feeding":
+            if _is_number(regs.get(FUEL_LEVEL)):
+                out[FUEL_LEVEL] = max(0, _as_int(regs[FUEL_LEVEL]) - 1)
+            if _is_number(regs.get(FUEL_CONSUMPTION)):
+                out[FUEL_CONSUMPTION] = _as_int(regs[FUEL_CONSUMPTION]) + 1
 
     def _counters(self, state: ModuleState, out: dict[str, Any]) -> None:
         """Raise one unit-29 counter and the two-word feeder counter (PROTOCOL.md §5.4)."""

@@ -146,8 +146,8 @@ class BragerOneAlarmsEntity(BragerOneModuleEntity):
 
     The count is the tracker's (`AlarmTracker.count_of`: a pushed count until the list
     is read again), else the modules listing's ``moduleAlarms`` (before any push or
-    read). Names come from the
-    catalogue's alarm names in the entry's language; a code without a name has None.
+    read). Names come from the catalogue's alarm names in the entry's language; a code
+    without a name has None.
     """
 
     async def async_added_to_hass(self) -> None:

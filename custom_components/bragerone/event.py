@@ -192,7 +192,9 @@ class BragerOneActivityEvent(BragerOneModuleEntity, EventEntity):
         if devid != self.module_devid or (not rows and self._last_id is not None):
             return
         newest = max((row.id for row in rows), default=0)
-        if self._last_id is None:  # a new entity: the feed so far is history
+        if self._last_id is None or newest < self._last_id:
+            # A new entity: the feed so far is history. A feed whose newest row is older
+            # than the last one handled was cleared: start again from it.
             self._last_id = newest
             self.async_write_ha_state()
             return

@@ -239,6 +239,7 @@ UNIT_TEXT_EN: dict[int, str] = {
     30: "kWh/kg",
     31: "kW",
     32: "kg/h",
+    60: "kg",
 }
 UNIT_TEXT_PL_EXTRA: dict[int, str] = {18: "l", 30: "kWh/kg", 32: "kg/h"}
 
@@ -369,6 +370,7 @@ UNITS: dict[int, Unit] = {
         text="units.31",
         transform=Transform(kind="mul", factor=0.1, decimals=1),
     ),
+    60: Unit(code=60, text="units.60"),
     66: Unit(code=66, options=((0, "units.202.0"),), transform=TIME66),
     37: Unit(
         code=37,
@@ -611,6 +613,9 @@ def _boiler_params() -> dict[str, Param]:
             ),
         )
     )
+    # The total fuel consumption counter, in kg (unit 60); label from the real boiler's
+    # table ("Licznik: konsumpcja paliwa całkowita"). The plant adds 1 kg per feeding step.
+    add(pool_param("P4", 61, "Counter: total fuel consumption", unit=60))
     # P5 states
     s5 = 5
     add(
@@ -1192,7 +1197,7 @@ def _boiler_routes() -> list[Route]:
         title="MAINMENU_PALIWO",
         permission="DISPLAY_MENU_BOILER",
         entries=[
-            *_e("read", "PARAM_P4_8", "PARAM_P4_59"),
+            *_e("read", "PARAM_P4_8", "PARAM_P4_59", "PARAM_P4_61"),
             *_p6s("write", 64, 171, 34),
             *_e("special", "PARAM_66"),
         ],

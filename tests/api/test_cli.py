@@ -382,3 +382,25 @@ async def test_watch_without_a_time_limit_runs_until_interrupted(
     assert process.returncode == 0, err.decode()
     assert "Traceback" not in err.decode()
     await wait_for(lambda: not sim.sessions())
+
+
+async def test_alarms_and_activity_print_what_the_controller_reports(
+    sim: Simulator,
+) -> None:
+    """Current and ended alarms by code; changes with raw values and nobody's name."""
+    sim.alarm_log.raise_alarm(BOILER, 38)
+    sim.alarm_log.raise_alarm(BOILER, 7)
+    sim.alarm_log.end_alarm(BOILER, 7)
+    await sim.write_as_other_user(BOILER, "P6.v0", 70)
+    current = await run_cli("alarms", "--module", BOILER, sim=sim)
+    assert current.code == 0, current.err
+    ((alarm),) = json.loads(current.out)
+    assert (alarm["code"], alarm["ended"]) == (38, None)
+    ended = await run_cli("alarms", "--module", BOILER, "--history", sim=sim)
+    assert [a["code"] for a in json.loads(ended.out)] == [7]
+    activity = await run_cli("activity", "--module", BOILER, sim=sim)
+    assert activity.code == 0, activity.err
+    (row,) = json.loads(activity.out)
+    assert (row["address"], row["value"], row["state"]) == ("P6.v0", 70, "success")
+    assert "user" not in activity.out
+    assert "Kowalsk" not in activity.out

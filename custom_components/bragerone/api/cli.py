@@ -4,7 +4,8 @@ Credentials come from the environment (``BRAGERONE_EMAIL``, ``BRAGERONE_PASSWORD
 from the command line, and are never printed. The server is ``--server bragerone|tisconnect``
 or a custom pair ``--api-url URL --web-url URL`` (the simulator).
 
-Commands: ``modules``, ``prime``, ``watch``, ``set``, ``command``. More can be added by
+Commands: ``modules``, ``prime``, ``watch``, ``set``, ``command``, ``alarms``,
+``activity``. More can be added by
 another module with `register_command` (e.g. ``describe``, ``dump-assets``); list the
 module in `EXTENSION_MODULES` so that `main` imports it.
 
@@ -22,6 +23,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 import importlib
 import json
 import logging
@@ -258,6 +260,61 @@ async def _cmd_command(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _stamp(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+async def _cmd_alarms(ctx: CliContext) -> int:
+    """Print a module's current alarms (``--history``: the ended ones) as JSON (§2.8a)."""
+    devid: str = ctx.args.module
+    read = ctx.client.alarm_history if ctx.args.history else ctx.client.alarms
+    alarms = await read([devid], limit=ctx.args.limit)
+    ctx.emit_json(
+        [
+            {"code": a.code, "started": _stamp(a.started), "ended": _stamp(a.ended)}
+            for a in alarms
+            if a.devid == devid
+        ]
+    )
+    return EXIT_OK
+
+
+async def _cmd_activity(ctx: CliContext) -> int:
+    """Print a module's recent changes as JSON, newest first, without who made them (§2.8a)."""
+    devid: str = ctx.args.module
+    rows = await ctx.client.activities([devid], limit=ctx.args.limit)
+    ctx.emit_json(
+        [
+            {
+                "id": r.id,
+                "parameter": r.token,
+                "address": r.address,
+                "previous": r.previous,
+                "value": r.value,
+                "unit": r.unit,
+                "state": r.state,
+                "created": _stamp(r.created),
+            }
+            for r in rows
+            if r.devid == devid
+        ]
+    )
+    return EXIT_OK
+
+
+def _args_alarms(parser: argparse.ArgumentParser) -> None:
+    _add_module(parser)
+    parser.add_argument(
+        "--history", action="store_true", help="the ended alarms instead"
+    )
+    parser.add_argument("--limit", type=int, default=20, help="rows (default 20)")
+
+
+def _args_activity(parser: argparse.ArgumentParser) -> None:
+    _add_module(parser)
+    parser.add_argument("--limit", type=int, default=20, help="rows (default 20)")
+
+
 def _args_watch(parser: argparse.ArgumentParser) -> None:
     _add_module(parser)
     _add_object(parser)
@@ -317,6 +374,18 @@ for _command in (
         help="send a symbolic module command",
         add_arguments=_args_command,
         run=_cmd_command,
+    ),
+    Command(
+        name="alarms",
+        help="print a module's current (or ended) alarms",
+        add_arguments=_args_alarms,
+        run=_cmd_alarms,
+    ),
+    Command(
+        name="activity",
+        help="print a module's recent changes (without who made them)",
+        add_arguments=_args_activity,
+        run=_cmd_activity,
     ),
 ):
     register_command(_command)

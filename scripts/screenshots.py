@@ -183,7 +183,9 @@ async def overview_and_dashboard(
     if int(sim.get(boiler, START_ADDRESS)) & 1 != started:
         msg = f"a header toggle of the Overview changed the boiler's start ({clicked} toggles)"
         raise RuntimeError(msg)
-    print(f"Overview: {clicked} toggles and tile icons clicked; the boiler kept running")
+    print(
+        f"Overview: {clicked} toggles and tile icons clicked; the boiler kept running"
+    )
 
     entity = {uid: e["entity_id"] for uid, e in registry.entities.items()}
     composites = sorted(

@@ -245,3 +245,27 @@ async def test_our_own_write_is_recognised_in_the_feed_once(
     assert row.user_id == USER_ID
     assert gateway.writer.made_here(row)
     assert not gateway.writer.made_here(row)  # that write is spent
+
+
+async def test_a_pushed_count_wins_over_the_list_until_it_is_read_again(
+    sim: Simulator, make_gateway: Callable[..., Awaitable[Gateway]]
+) -> None:
+    """An alarm ends: the pushed 0 counts at once, while the old list is still held."""
+    gateway = await make_gateway()
+    await gateway.wait_session_up()
+    gateway.alarms.read_interval = 0.0
+    await wait_for(lambda: sim.alarm_listeners(BOILER))
+    await sim.raise_alarm(BOILER, NO_FUEL)
+    await wait_for(
+        lambda: [a.code for a in gateway.alarms.current.get(BOILER, [])] == [NO_FUEL]
+    )
+    assert gateway.alarms.count_of(BOILER) == 1
+    sim.faults.latency = 0.5
+    sim.faults.latency_paths.append("modules/alarms")
+    await sim.end_alarm(BOILER, NO_FUEL)
+    await wait_for(lambda: gateway.alarms.counts.get(BOILER) == 0)
+    await asyncio.sleep(0.1)  # the re-read has started and waits for its answer
+    assert [a.code for a in gateway.alarms.current[BOILER]] == [NO_FUEL]
+    assert gateway.alarms.count_of(BOILER) == 0
+    await wait_for(lambda: gateway.alarms.current[BOILER] == [], 2.0)
+    assert gateway.alarms.count_of(BOILER) == 0

@@ -372,6 +372,8 @@ class ModuleReads[T]:
         self._reading: set[str] = set()
         self._again: set[str] = set()
         self._last_read: dict[str, float] = {}
+        self._read_from: dict[str, float] = {}
+        """devid → when the read whose list `latest` holds was started."""
         self._listeners: list[Callable[[str, list[T]], None]] = []
         self._requests = 0
         self._idle = asyncio.Event()
@@ -423,7 +425,7 @@ class ModuleReads[T]:
             if (delay := wait - time.monotonic()) > 0:
                 await asyncio.sleep(delay)
             self._again.discard(devid)
-            self._last_read[devid] = time.monotonic()
+            started = self._last_read[devid] = time.monotonic()
             try:
                 rows = await self._request(self._fetch(devid))
             except BragerOneError as err:
@@ -437,6 +439,7 @@ class ModuleReads[T]:
                 )
                 return
             self.latest[devid] = rows
+            self._read_from[devid] = started
             for listener in list(self._listeners):
                 try:
                     listener(devid, rows)
@@ -474,11 +477,11 @@ class AlarmTracker(ModuleReads[Alarm]):
     def count_of(self, devid: str) -> int | None:
         """Return the module's number of alarms now (None: not known yet).
 
-        A count pushed after the last read started is newer than that read's list (the
-        list follows within `read_interval`); otherwise the list read decides.
+        A count pushed after the read of the held list started is newer than that list
+        (a new list follows within `read_interval`); otherwise the list decides.
         """
         pushed = self._pushed_at.get(devid, -math.inf)
-        if devid in self.current and self._last_read.get(devid, -math.inf) >= pushed:
+        if devid in self.current and self._read_from.get(devid, -math.inf) >= pushed:
             return len(self.current[devid])
         if self.counts.get(devid) is not None:
             return self.counts[devid]

@@ -22,6 +22,18 @@ NO_FUEL = 38
 FUEL_LEVEL = "P4.v8"
 
 
+def describe(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, Any]:
+    """Return the logbook entry the integration describes for one alarm bus event."""
+    described: dict[str, Any] = {}
+
+    def register(domain: str, event: str, describe: Any) -> None:
+        assert domain == "bragerone"
+        described[event] = describe
+
+    logbook.async_describe_events(hass, register)
+    return described[EVENT_ALARM](Event(EVENT_ALARM, data))  # type: ignore[no-any-return]
+
+
 class AlarmEvents:
     """Record the ``bragerone_alarm`` bus events."""
 
@@ -51,6 +63,7 @@ async def test_fuel_running_out_starts_one_alarm_and_refilling_ends_it(
         await wait_for(lambda: recorded.types() == [("alarm_started", NO_FUEL)])
     (started,) = recorded.events
     assert started["name"] == "No fuel"
+    assert describe(hass, started)["message"] == f"started: No fuel (code {NO_FUEL})"
     state = hass.states.get(EVENTS)
     assert state is not None
     assert state.attributes["event_type"] == "alarm_started"
@@ -109,9 +122,10 @@ async def test_a_restart_does_not_announce_an_alarm_again(
     await wait_for(lambda: recorded.types() == [("alarm_started", 7)], 2.0)
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
-    await wait_for(
-        lambda: state_of(hass, "binary_sensor.obiegi_grzewcze_alarm") == "on"
-    )
+    tracker = init_integration.runtime_data.coordinator.gateway.alarms  # the new one
+    await wait_for(lambda: [a.code for a in tracker.current.get(MIXER, [])] == [7])
+    await hass.async_block_till_done()  # the new event entity has seen the list
+    assert state_of(hass, "binary_sensor.obiegi_grzewcze_alarm") == "on"
     assert recorded.types() == [("alarm_started", 7)]
     recorded.stop()
 
@@ -125,14 +139,7 @@ async def test_the_logbook_tells_the_alarm(
     await wait_for(lambda: simulator.alarm_listeners(BOILER))
     await simulator.raise_alarm(BOILER, NO_FUEL)
     await wait_for(lambda: recorded.events, 2.0)
-    described: dict[str, Any] = {}
-
-    def register(domain: str, event: str, describe: Any) -> None:
-        assert domain == "bragerone"
-        described[event] = describe
-
-    logbook.async_describe_events(hass, register)
-    entry = described[EVENT_ALARM](Event(EVENT_ALARM, recorded.events[0]))
+    entry = describe(hass, recorded.events[0])
     assert entry["message"] == f"started: No fuel (code {NO_FUEL})"
     assert entry["name"] == "Kocioł Alarm"
     assert entry["entity_id"] == EVENTS

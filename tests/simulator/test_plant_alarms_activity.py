@@ -51,6 +51,21 @@ def no_fuel_rows(sim: Simulator, devid: str = BOILER) -> list[dict[str, Any]]:
 # -- fuel runs out ----------------------------------------------------------------------
 
 
+async def write_p6_v0(
+    http: aiohttp.ClientSession, sim: Simulator, token: str, devid: str, value: Any
+) -> None:
+    """Write register P6.v0 of `devid` through ``POST module/command`` (accepted)."""
+    status, _ = await api(
+        http,
+        sim,
+        "POST",
+        "module/command",
+        token=token,
+        json={"devid": devid, "pool": "P6", "parameter": "v0", "value": value},
+    )
+    assert status == 200
+
+
 async def test_burning_the_last_fuel_raises_one_no_fuel_alarm(
     sim: Simulator, http: aiohttp.ClientSession, recorder_factory: Make
 ) -> None:
@@ -144,15 +159,7 @@ async def test_a_write_is_an_activity_row_with_the_real_name_token(
     recorder, token = await listening(http, sim, recorder_factory)
     before = sim.get(BOILER, "P6.v0")
     target = sim.get(BOILER, "P6.n0")
-    status, _ = await api(
-        http,
-        sim,
-        "POST",
-        "module/command",
-        token=token,
-        json={"devid": BOILER, "pool": "P6", "parameter": "v0", "value": target},
-    )
-    assert status == 200
+    await write_p6_v0(http, sim, token, BOILER, target)
     (pushed,) = await recorder.wait_event(ACTIVITY_QUANTITY)
     assert pushed == {"activityQuantity": {BOILER: 1}}
     assert sim.get(BOILER, "P6.v0") == target
@@ -194,15 +201,7 @@ async def test_mixer_and_raw_command_rows_use_their_maps_tokens(
     sim: Simulator, http: aiohttp.ClientSession, recorder_factory: Make
 ) -> None:
     recorder, token = await listening(http, sim, recorder_factory)
-    status, _ = await api(
-        http,
-        sim,
-        "POST",
-        "module/command",
-        token=token,
-        json={"devid": MIXER, "pool": "P6", "parameter": "v0", "value": 45},
-    )
-    assert status == 200
+    await write_p6_v0(http, sim, token, MIXER, 45)
     word = sim.get(BOILER, "P5.s0")
     status, _ = await api(
         http,
@@ -231,15 +230,7 @@ async def test_a_write_the_module_never_applied_leaves_no_row(
 ) -> None:
     recorder, token = await listening(http, sim, recorder_factory)
     sim.faults.echo_delays[BOILER] = 0.3
-    status, _ = await api(
-        http,
-        sim,
-        "POST",
-        "module/command",
-        token=token,
-        json={"devid": BOILER, "pool": "P6", "parameter": "v0", "value": 60},
-    )
-    assert status == 200
+    await write_p6_v0(http, sim, token, BOILER, 60)
     assert sim.alarm_log.activities == []  # accepted, not applied yet
     await sim.set_module_online(BOILER, online=False)
     (completed,) = await recorder.wait_event(TASK_COMPLETED)

@@ -4,7 +4,10 @@ Config time only (runtime never calls this): list the modules, prime them for li
 registers, discover the web-app assets (PROTOCOL.md §4.1-§4.3), then per module read
 its menu chunk (§4.4) gated by its ``permissions``, load the i18n packs (§4.8), the
 units table (§4.7) and the parameter maps its menu tokens need (§4.5, §4.6), and
-resolve every visible parameter into an `EntityDescriptor` (§4.10, §5)::
+resolve every visible parameter into an `EntityDescriptor` (§4.10, §5). The bundle's
+``AlarmName`` table and its ``errors``/``alarm`` texts (§2.8a) are stored with the
+descriptors as `Catalogue.alarms`; a bundle without a readable table only logs it (alarms
+are then shown by code)::
 
     catalogue = await build_catalogue(client, object_id=4711, devids=["FTTCTBSLCE"])
     catalogue.modules["FTTCTBSLCE"].descriptors      # tuple[EntityDescriptor, ...]

@@ -6,8 +6,9 @@ options flow already offers:
 * ``catalogue_invalid``: the entry's stored descriptors cannot be read (a damaged entry,
   or one written by a newer version of the integration). Fixed by the options step
   "Refresh from the vendor's web app"; removed at the next successful setup.
-* ``roles_outdated``: the stored descriptors predate roles (``roles_version``), so the
-  entry has no water heater or thermostats yet and its parameters are not organised.
+* ``roles_outdated``: the stored catalogue predates roles (``roles_version``) or the
+  vendor's alarm names (``alarms.version``), so the entry has no water heater or
+  thermostats yet, its parameters are not organised, or its alarms show codes only.
   Fixed by the same "Refresh from the vendor's web app"; removed at the next setup
   with a current catalogue.
 * ``new_modules``: the modules listing of the installation names modules the entry does
@@ -38,6 +39,25 @@ def _issue_id(kind: str, entry_id: str) -> str:
     return f"{kind}_{entry_id}"
 
 
+def _set_warning(
+    hass: HomeAssistant, kind: str, entry_id: str, placeholders: dict[str, str] | None
+) -> None:
+    """Raise (or update) the warning `kind` of an entry; None placeholders remove it."""
+    issue_id = _issue_id(kind, entry_id)
+    if placeholders is None:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=kind,
+        translation_placeholders=placeholders,
+    )
+
+
 def async_catalogue_invalid(
     hass: HomeAssistant, entry_id: str, title: str, error: str
 ) -> None:
@@ -56,19 +76,9 @@ def async_catalogue_invalid(
 def async_roles_outdated(
     hass: HomeAssistant, entry_id: str, title: str, *, outdated: bool
 ) -> None:
-    """Raise the issue of an entry whose descriptors have no roles yet, or remove it."""
-    issue_id = _issue_id(ROLES_OUTDATED, entry_id)
-    if not outdated:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=ROLES_OUTDATED,
-        translation_placeholders={"installation": title},
+    """Raise the issue of an entry whose catalogue lacks roles or alarm names, or remove it."""
+    _set_warning(
+        hass, ROLES_OUTDATED, entry_id, {"installation": title} if outdated else None
     )
 
 
@@ -83,18 +93,11 @@ def async_new_modules(
         f"{m.label} ({m.title})" if m.title and m.title != m.label else m.label
         for m in modules
     )
-    issue_id = _issue_id(NEW_MODULES, entry_id)
-    if not names:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
+    _set_warning(
         hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=NEW_MODULES,
-        translation_placeholders={"installation": title, "modules": ", ".join(names)},
+        NEW_MODULES,
+        entry_id,
+        {"installation": title, "modules": ", ".join(names)} if names else None,
     )
 
 

@@ -201,7 +201,8 @@ class Activity:
     """One change made to a module's controller (§2.8a ``ACT``), without the person's name.
 
     `token` is the parameter's i18n token (``"parameters.PARAM_219"``), `address` the
-    written register (``"P6.v219"``, from ``prev_value``; None when the row has none),
+    written register (``"P6.v219"`` from ``prev_value``'s pool and index; the row names
+    no channel, so it is taken as the value channel ``v``; None when the row has none),
     `value` and `previous` the raw values (decode them through `unit`, §5), `state` the
     change's outcome (``"success"``), `user_id` who made it.
     """

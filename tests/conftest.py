@@ -187,7 +187,10 @@ async def runtime_entry(
 
 @pytest.fixture
 async def init_integration(hass: Any, runtime_entry: Any) -> Any:
-    """Set up the entry against the simulator and return it (unloaded at teardown)."""
+    """Set up the entry against the simulator, settled, and return it (unloaded at teardown)."""
+    from .integration_fixtures import settled  # noqa: PLC0415
+
     assert await hass.config_entries.async_setup(runtime_entry.entry_id)
     await hass.async_block_till_done()
+    await settled(hass, runtime_entry)
     return runtime_entry

@@ -116,6 +116,18 @@ async def wait_for(
         raise AssertionError(msg) from None
 
 
+async def settled(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Wait for the reads that follow the first prime (alarm counts, activity baselines).
+
+    The activity entities write their state once when their module's baseline is read;
+    tests that count state changes start after that.
+    """
+    gateway = entry.runtime_data.coordinator.gateway
+    await wait_for(lambda: set(gateway.activity.latest) == set(gateway.devids))
+    await gateway.alarms.wait_idle(5.0)
+    await hass.async_block_till_done()
+
+
 def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
     """Return the state string of an entity, or None when it has no state."""
     state = hass.states.get(entity_id)

@@ -28,15 +28,7 @@ from syrupy.filters import props
 from custom_components.bragerone.integration import PLATFORMS
 from simulator import Simulator
 
-from .integration_fixtures import wait_for
-
-
-async def settled(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Wait for the reads that follow the prime (alarm counts, activity baselines)."""
-    gateway = entry.runtime_data.coordinator.gateway
-    await wait_for(lambda: set(gateway.activity.latest) == set(gateway.devids))
-    await gateway.alarms.wait_idle(5.0)
-    await hass.async_block_till_done()
+from .integration_fixtures import settled
 
 
 @pytest.mark.usefixtures("simulator")

@@ -123,10 +123,13 @@ async def test_a_socket_lost_before_the_bind_is_replaced(
     sim: Simulator, make_gateway: GatewayFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger=LOGGER_NAME)
-    gateway = await make_gateway(bind_grace=0.5)
-    await wait_for(lambda: sim.stats.connects == 1)
-    await sim.drop_sockets()  # during the pause before the bind
-    await up(gateway)
+    gateway = await make_gateway(bind_grace=2.0)
+    await wait_for(lambda: gateway.stats.connects == 1)  # connected, pausing to bind
+    await sim.drop_sockets()
+    # the client notices within the pause (a loaded machine takes longer than 0.5 s)
+    await wait_for(lambda: gateway.realtime.sid is None, timeout=1.5)
+    async with asyncio.timeout(10):
+        await gateway.wait_session_up()
     assert gateway.stats.connect_failures == 1
     assert gateway.stats.binds == 1
     assert messages(caplog, "BragerOne realtime connect failed") == [

@@ -47,6 +47,8 @@ DOMAIN = "bragerone"
 USER = "demo"
 PASSWORD = "demo-password"  # noqa: S105 - the throwaway demo installation's login
 CLIENT_ID = "http://127.0.0.1:{port}/"
+# A slim configuration: the parts of ``default_config`` a heating owner's Overview uses
+# (history, logbook, and usage_prediction, without which it shows no favorites).
 CONFIGURATION = """\
 homeassistant:
   name: BragerOne demo
@@ -62,6 +64,7 @@ frontend:
 config:
 history:
 logbook:
+usage_prediction:
 logger:
   default: warning
   logs:
@@ -232,7 +235,12 @@ class HomeAssistant:
         )
 
     async def websocket(self, *messages: dict[str, Any]) -> list[Any]:
-        """Send websocket commands (after auth); return their results in order."""
+        """Send websocket commands (after auth); return their results in order.
+
+        Raises:
+            CheckFailedError: Home Assistant answered a command with an error.
+
+        """
         results: list[Any] = []
         async with self.session.ws_connect(f"{self.url}/api/websocket") as ws:
             await ws.receive_json()
@@ -243,6 +251,9 @@ class HomeAssistant:
                 while True:
                     reply = await ws.receive_json()
                     if reply.get("id") == number and reply.get("type") == "result":
+                        if not reply.get("success"):
+                            msg = f"{message['type']}: {reply.get('error')}"
+                            raise CheckFailedError(msg)
                         results.append(reply.get("result"))
                         break
         return results
@@ -350,6 +361,74 @@ class Registry:
             devices=ours,
             entities={e["unique_id"]: e for e in entities if e["platform"] == DOMAIN},
         )
+
+
+async def arrange_home(ha: HomeAssistant) -> list[str]:
+    """Do what a new owner does after the setup: an area and the Overview's favorites.
+
+    The modules and their parts go to a "Boiler room" area (what the setup's last step,
+    "Name and assign", offers), and the heating entities (the boiler's thermostat, the
+    water heater, each circuit's thermostat) are pinned as favorites of Home Assistant's
+    Overview (its pencil, "Favorites"), which shows them on its first screen. Returns
+    the pinned entity ids, boiler first.
+    """
+    areas, devices, entities = await ha.websocket(
+        {"type": "config/area_registry/list"},
+        {"type": "config/device_registry/list"},
+        {"type": "config/entity_registry/list"},
+    )
+    area = next((a for a in areas if a["name"] == "Boiler room"), None)
+    if area is None:  # a new configuration (``--config`` may hold one already)
+        (area,) = await ha.websocket(
+            {"type": "config/area_registry/create", "name": "Boiler room"}
+        )
+    await ha.websocket(
+        *(
+            {
+                "type": "config/device_registry/update",
+                "device_id": d["id"],
+                "area_id": area["area_id"],
+            }
+            for d in devices
+            if any(ident[0] == DOMAIN for ident in d["identifiers"])
+            and d.get("entry_type") != "service"  # the installation (cloud) device
+        )
+    )
+    heating = [
+        e
+        for e in entities
+        if e["platform"] == DOMAIN
+        and e["entity_id"].split(".")[0] in {"climate", "water_heater"}
+    ]
+    heating.sort(
+        key=lambda e: (
+            not e["unique_id"].endswith("_boiler"),  # the boiler, then the rest
+            not e["entity_id"].startswith("water_heater."),
+            e["entity_id"],
+        )
+    )
+    favorites = [e["entity_id"] for e in heating]
+    (home,) = await ha.websocket({"type": "frontend/get_system_data", "key": "home"})
+    await ha.websocket(
+        {
+            "type": "frontend/set_system_data",
+            "key": "home",
+            "value": {**(home["value"] or {}), "favorite_entities": favorites},
+        }
+    )
+    return favorites
+
+
+def check_favorites(sim: Simulator, favorites: list[str]) -> None:
+    """Check the Overview's favorites: one heating entity per composite of the ground truth."""
+    wanted = sum(
+        len(sim.bundle.ground_truth["modules"][devid]["composites"])
+        for devid in sim.devids
+    )
+    if len(favorites) != wanted or not favorites[0].startswith("climate."):
+        msg = f"Overview favorites {favorites}: want {wanted}, the boiler first"
+        raise CheckFailedError(msg)
+    print(f"Overview favorites (its first screen): {', '.join(favorites)}")
 
 
 def truth_entry(
@@ -664,7 +743,9 @@ async def run(args: argparse.Namespace) -> int:
             await ha.start()
             await ha.onboard()
             entry = await add_integration(ha, sim)
+            favorites = await arrange_home(ha)
             if args.check:
+                check_favorites(sim, favorites)
                 await check(ha, sim, entry)
                 print("all checks passed")
                 return 0

@@ -7,11 +7,11 @@ logs in through the login page, adds BragerOne through the "Add integration" dia
 (choosing the custom server and opening its collapsed URL section), and saves a PNG of
 every step, the integrations page with the brand icon, the boiler's device page (with
 its child devices), a temperature's history, the generated Overview (its first screen,
-with the devices in a "Boiler room" area as the setup's last step offers, and that
-area's view) and a heating
-dashboard (thermostat cards and the water heater) to ``docs/screenshots/`` (the README
-shows them). On the Overview it clicks every card header toggle and fails when the
-boiler's start register changed: no dashboard tap may stop the boiler. The browser and
+arranged by `demo.arrange_home` as a new owner does: a "Boiler room" area and the
+heating entities as favorites; and that area's view) and a heating dashboard
+(thermostat cards and the water heater) to ``docs/screenshots/`` (the README shows
+them). On the Overview it taps every card header toggle, switch and tile icon and fails
+when the boiler's start register changed: no dashboard tap may stop the boiler. The browser and
 this driver run on the machine itself (Debian's chromium, playwright in .venv-min).
 """
 
@@ -37,6 +37,7 @@ from demo import (
     USER,
     HomeAssistant,
     Registry,
+    arrange_home,
     truth_entry,
 )
 
@@ -143,30 +144,7 @@ async def overview_and_dashboard(
     """
     boiler = sim.devids[0]
     started = int(sim.get(boiler, START_ADDRESS)) & 1
-    # What the setup's "Name and assign" step offers: the modules and their parts go to
-    # an area, the boiler room, so the Overview's first screen (areas) shows them.
-    (area,) = await ha.websocket(
-        {"type": "config/area_registry/create", "name": "Boiler room"}
-    )
-    devices, _ = await ha.websocket(
-        {"type": "config/device_registry/list"}, {"type": "config/entity_registry/list"}
-    )
-    ours = [
-        d
-        for d in devices
-        if any(ident[0] == DOMAIN for ident in d["identifiers"])
-        and d.get("entry_type") != "service"  # the installation (cloud) device
-    ]
-    await ha.websocket(
-        *(
-            {
-                "type": "config/device_registry/update",
-                "device_id": d["id"],
-                "area_id": area["area_id"],
-            }
-            for d in ours
-        )
-    )
+    await arrange_home(ha)
     await page.set_viewport_size({"width": 1280, "height": 900})
     await page.goto(ha.url)
     await page.wait_for_load_state("networkidle")
@@ -231,7 +209,9 @@ async def overview_and_dashboard(
 async def click_header_toggles(page: Page) -> int:
     """Click every card header toggle, switch and tile icon of the shown view; return how many.
 
-    A tile card's icon toggles its entity when tapped (the tile's default icon action).
+    A tile card's icon toggles its entity when tapped (the tile's default icon action
+    for switchable domains); where it has no action of its own the tile's container
+    takes the tap, so the click goes to the icon's place as a finger would (``force``).
     """
     toggles = page.locator(
         "hui-entities-toggle, .card-header ha-entity-toggle, ha-switch, .header-toggle,"
@@ -240,7 +220,7 @@ async def click_header_toggles(page: Page) -> int:
     clicked = 0
     for index in range(await toggles.count()):
         try:
-            await toggles.nth(index).click(timeout=5000)
+            await toggles.nth(index).click(timeout=5000, force=True)
         except PlaywrightError:
             continue  # hidden (a collapsed card): no user can tap it either
         clicked += 1

@@ -15,7 +15,7 @@ from simulator import Simulator
 
 from .integration_fixtures import BOILER, MIXER, state_of, wait_for
 
-PROBLEM = "binary_sensor.kociol_alarm"
+PROBLEM = "binary_sensor.kociol_alarm_status"
 EVENTS = "event.kociol_alarm"
 COUNT = "sensor.kociol_alarms"
 NO_FUEL = 38
@@ -94,7 +94,7 @@ async def test_fuel_running_out_starts_one_alarm_and_refilling_ends_it(
     assert recorded.events[-1]["ended"]
     assert recorded.events[-1]["started"] == started["started"]
     assert state_of(hass, COUNT) == "0"
-    assert state_of(hass, "binary_sensor.obiegi_grzewcze_alarm") == "off"
+    assert state_of(hass, "binary_sensor.obiegi_grzewcze_alarm_status") == "off"
     recorded.stop()
 
 
@@ -125,7 +125,7 @@ async def test_a_restart_does_not_announce_an_alarm_again(
     tracker = init_integration.runtime_data.coordinator.gateway.alarms  # the new one
     await wait_for(lambda: [a.code for a in tracker.current.get(MIXER, [])] == [7])
     await hass.async_block_till_done()  # the new event entity has seen the list
-    assert state_of(hass, "binary_sensor.obiegi_grzewcze_alarm") == "on"
+    assert state_of(hass, "binary_sensor.obiegi_grzewcze_alarm_status") == "on"
     assert recorded.types() == [("alarm_started", 7)]
     recorded.stop()
 

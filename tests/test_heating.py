@@ -299,3 +299,24 @@ async def test_a_schedule_mode_is_the_thermostats_auto(
     )  # back to "Normal radiator", its last preset
     assert state_of(hass, CIRCUIT_1) == "heat"
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_no_two_entities_share_a_name(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Every entity of a device, enabled or not, has a name of its own.
+
+    Where the vendor's label repeats (a pump's running state and its on/off), the role
+    tells them apart; the alarm's event and its problem sensor are named apart too.
+    """
+    registry = er.async_get(hass)
+    entries = er.async_entries_for_config_entry(registry, init_integration.entry_id)
+    assert all(e.disabled_by is None for e in entries)
+    names: dict[str, list[str]] = {}
+    for entry in entries:
+        state = hass.states.get(entry.entity_id)
+        assert state is not None, entry.entity_id
+        names.setdefault(state.name, []).append(entry.entity_id)
+    shared = {name: ids for name, ids in names.items() if len(ids) > 1}
+    assert not shared
+    assert hass.states.get("binary_sensor.kociol_alarm_status") is not None

@@ -173,8 +173,16 @@ async def overview_and_dashboard(
     cards: list[dict[str, Any]] = [
         {"type": "thermostat", "entity": entity[uid]} for uid in composites
     ]
-    heaters = [entity[uid] for uid in entity if uid.endswith("_water_heater")]
-    cards.append({"type": "entities", "title": "Hot water", "entities": heaters})
+    cards.extend(
+        {
+            "type": "tile",
+            "entity": entity[uid],
+            "name": "Hot water",
+            "features": [{"type": "target-temperature"}],
+        }
+        for uid in entity
+        if uid.endswith("_water_heater")
+    )
     cards.append(
         {
             "type": "entities",

@@ -4,11 +4,13 @@
 starts the simulator in this process, a real Home Assistant (the pinned version, from
 ``.venv``) with a throwaway configuration directory listening only on 127.0.0.1,
 onboards a local user, adds the integration through Home Assistant's own config-flow
-REST API (the custom server and its URLs), and prints where to look. Ctrl+C stops everything
-it started.
+REST API (the custom server and its URLs), arranges the Overview as a new owner does
+(`arrange_home`: a boiler-room area, the heating entities as favorites), and prints
+where to look. Ctrl+C stops everything it started.
 
 ``--check`` does the same headless and bounded in time, and asserts what a user would
-see: both modules' devices and entities with values; a change made in the simulator
+see: the Overview's favorites (one per heating entity of the ground truth, the boiler
+first); both modules' devices and entities with values; a change made in the simulator
 reaching a Home Assistant state within 2 s; the boiler thermostat's ``set_temperature``
 reaching the simulator's register and being confirmed; a module taken offline making its entities
 unavailable, and back; every action, a reload, the options flow and a reauth; and no
@@ -778,8 +780,10 @@ BragerOne demo is running.
   Simulator:       API {sim.api_url}, web app {sim.web_url}
                    (BragerOne login {sim.email} / {sim.password})
 
-Look at the two devices (the boiler and the heating-circuit module), their sensors
-updating live, and change a setpoint: the simulator applies it and the state is confirmed.
+The Overview opens on the boiler's, the hot water's and each circuit's thermostat (pinned
+as favorites). Look at the two devices (the boiler and the heating-circuit module), their
+sensors updating live, and change a setpoint: the simulator applies it and the state is
+confirmed.
 Press Ctrl+C to stop Home Assistant and the simulator.
 """
 

@@ -120,9 +120,9 @@ def entities(catalogue: Catalogue) -> dict[str, list[dict[str, object]]]:
 def check_sound(catalogue: Catalogue, dump: Dump) -> None:
     """Assert what holds for any build of a damaged bundle: menu tokens only, JSON-safe, values computable.
 
-    A token outside the ground truth is sound only if the damaged menu names it: a cut
-    that joins the head of one token to the tail of another (``'PARAM_1`` + ``93'``) is
-    valid syntax and names a parameter the healthy menu does not show.
+    A token outside the ground truth is sound only if the damaged menu names it: damage
+    that keeps the syntax valid (a permission name garbled, the head of one token cut
+    onto the tail of another) can show a parameter the healthy menu hides.
     """
     bundle = dump.bundle
     menus = "".join(
